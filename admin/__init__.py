@@ -1,0 +1,6 @@
+"""Admin tasks as Flask CLI groups, calling the same services as the API."""
+
+from admin.commands import admin_group
+from admin.seed import seed_demo_command
+
+__all__ = ["admin_group", "seed_demo_command"]

@@ -1,0 +1,149 @@
+"""`flask admin ...`: the operator's command line."""
+
+import sys
+import uuid
+from functools import wraps
+
+import click
+from flask.cli import AppGroup
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from models import STAFF_ROLES, TENANT_ROLES, Client, User
+from opsx_api import db
+from opsx_api.errors import ApiError
+from opsx_api.schemas.common import NormalisedEmail
+from opsx_api.services import clients, users
+
+admin_group = AppGroup("admin", help="Administer clients, users and data.")
+
+
+def one_line_errors(func):
+    """Bad input exits non-zero with one line, never a stack trace."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ApiError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message}") from None
+        except ValidationError as exc:
+            raise click.ClickException(_flatten(exc.messages)) from None
+
+    return wrapper
+
+
+def _flatten(messages, prefix="") -> str:
+    if isinstance(messages, dict):
+        return "; ".join(_flatten(v, f"{prefix}{k}: ") for k, v in messages.items())
+    if isinstance(messages, list):
+        return prefix + " ".join(str(m) for m in messages)
+    return prefix + str(messages)
+
+
+def _email(value: str) -> str:
+    try:
+        return NormalisedEmail().deserialize(value)
+    except ValidationError:
+        raise click.BadParameter(f"{value!r} is not an email address") from None
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            raise click.ClickException("no password on standard input")
+        return line
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _user_by_email(email: str) -> User:
+    user = db.session().scalar(select(User).where(User.email == _email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+def _client(ref: str) -> Client:
+    try:
+        client_id = uuid.UUID(ref)
+    except ValueError:
+        client_id = None
+    if client_id is not None:
+        client = db.session().get(Client, client_id)
+    else:
+        found = db.session().scalars(select(Client).where(Client.name == ref)).all()
+        if len(found) > 1:
+            raise click.ClickException(f"several clients are named {ref!r}; use the id")
+        client = found[0] if found else None
+    if client is None:
+        raise click.ClickException(f"no client {ref!r}")
+    return client
+
+
+def _receipt(receipt) -> None:
+    for key, value in receipt.as_dict().items():
+        click.echo(f"{key}: {value}")
+
+
+@admin_group.command("create-client")
+@click.argument("name")
+@click.option("--admin-email", required=True, help="Email of the first admin.")
+@click.option("--admin-name", required=True, help="Name of the first admin.")
+@click.option(
+    "--device-policy", type=click.Choice(["reject", "replace"]), default="reject"
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@one_line_errors
+def create_client(name, admin_email, admin_name, device_policy, password_stdin):
+    """Create a client company NAME and its first admin."""
+    admin = {
+        "email": _email(admin_email),
+        "name": admin_name.strip(),
+        "password": _password(password_stdin),
+    }
+    client = clients.create_client(
+        name=name.strip(), device_policy=device_policy, admin=admin, actor=None
+    )
+    click.echo(f"client {client.id} created with admin {admin['email']}")
+
+
+@admin_group.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(TENANT_ROLES + STAFF_ROLES))
+@click.option("--client", "client_ref", help="Client id or name (tenant roles).")
+@click.option("--name", help="Display name (default: the email's local part).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@one_line_errors
+def create_user(email, role, client_ref, name, password_stdin):
+    """Create a user EMAIL: a member or admin of a client, or support/operator staff."""
+    email = _email(email)
+    if (role in TENANT_ROLES) != bool(client_ref):
+        raise click.UsageError("--client is required for member/admin, and only then")
+    client = _client(client_ref) if client_ref else None
+    user = users.create_user(
+        client=client,
+        email=email,
+        name=(name or email.split("@")[0]).strip(),
+        role=role,
+        password=_password(password_stdin),
+        actor=None,
+    )
+    click.echo(f"user {user.id} created ({role})")
+
+
+@admin_group.command("deactivate-user")
+@click.argument("email")
+@click.option("--reason", help="Why (kept in the audit trail).")
+@one_line_errors
+def deactivate_user(email, reason):
+    """Deactivate EMAIL: revoke every token and push registration at once."""
+    _receipt(users.deactivate(_user_by_email(email), actor=None, reason=reason))
+
+
+@admin_group.command("revoke-tokens")
+@click.argument("email")
+@one_line_errors
+def revoke_tokens(email):
+    """Revoke every session of EMAIL without deactivating the account."""
+    _receipt(users.revoke_tokens(_user_by_email(email), actor=None))

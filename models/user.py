@@ -1,0 +1,57 @@
+"""People who log in: field users, company admins, support staff and operators."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UUIDPrimaryKey
+from models.client import Client
+
+TENANT_ROLES = ("member", "admin")
+STAFF_ROLES = ("support", "operator")
+ROLES = TENANT_ROLES + STAFF_ROLES
+STATUSES = ("active", "deactivated")
+
+
+class User(UUIDPrimaryKey, Base):
+    """A login. Tenant roles belong to a client; staff roles belong to none."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('member', 'admin', 'support', 'operator')", name="role_known"
+        ),
+        CheckConstraint("status IN ('active', 'deactivated')", name="status_known"),
+        CheckConstraint(
+            "(role IN ('member', 'admin')) = (client_id IS NOT NULL)",
+            name="tenant_roles_have_client",
+        ),
+        Index("ix_users_client_id_created_at", "client_id", "created_at"),
+    )
+
+    client_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="RESTRICT")
+    )
+    # Login is by email alone, so an address is unique across the whole platform.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    password_changed_at: Mapped[datetime | None]
+    deactivated_at: Mapped[datetime | None]
+    # Self-service deletion: personal data is erased after this moment by `purge`.
+    erase_after: Mapped[datetime | None]
+
+    client: Mapped[Client | None] = relationship(lazy="joined")
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,70 @@
+"""The one Api and its registry: one namespace per line."""
+
+from flask import Blueprint, Flask
+from flask_restx import Api, Model
+from flask_restx import fields as rx
+
+from opsx_api.api.docs import MODELS
+from opsx_api.errors import handle_exception
+
+
+class OpsxApi(Api):
+    """flask-restx Api whose errors use the project's one envelope."""
+
+    def handle_error(self, e):
+        return handle_exception(e)
+
+
+ERROR_MODEL = Model(
+    "Error",
+    {
+        "error": rx.Nested(
+            Model(
+                "ErrorBody",
+                {
+                    "code": rx.String(required=True, example="validation_error"),
+                    "message": rx.String(required=True),
+                    "details": rx.Raw(description="per-field messages, or context"),
+                },
+            ),
+            required=True,
+        )
+    },
+)
+
+
+def init_app(app: Flask) -> None:
+    from opsx_api.api.admin_client import ns as admin_client_ns
+    from opsx_api.api.admin_users import ns as admin_users_ns
+    from opsx_api.api.audit import ns as audit_ns
+    from opsx_api.api.auth import ns as auth_ns
+    from opsx_api.api.health import ns as health_ns
+    from opsx_api.api.me import ns as me_ns
+    from opsx_api.api.operator import ns as operator_ns
+    from opsx_api.api.sessions import ns as sessions_ns
+
+    blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+    api = OpsxApi(
+        blueprint,
+        version="1.0",
+        title="OpsX API",
+        description="The backend of the OpsX field-operations app.",
+        doc="/docs",
+        authorizations={
+            "Bearer": {"type": "apiKey", "in": "header", "name": "Authorization"}
+        },
+        security="Bearer",
+    )
+    api.add_namespace(health_ns, path="/")
+    api.add_namespace(auth_ns, path="/auth")
+    api.add_namespace(me_ns, path="/me")
+    api.add_namespace(admin_client_ns, path="/admin/client")
+    api.add_namespace(admin_users_ns, path="/admin/users")
+    api.add_namespace(sessions_ns, path="/admin/sessions")
+    api.add_namespace(audit_ns, path="/admin/audit-events")
+    api.add_namespace(operator_ns, path="/operator")
+    api.models.update(MODELS)
+    api.models["Error"] = ERROR_MODEL
+    api.models["ErrorBody"] = ERROR_MODEL["error"].model
+    app.register_blueprint(blueprint)
+    app.extensions["opsx_api"] = api

@@ -1,0 +1,32 @@
+"""The company admin's own client settings."""
+
+from flask_restx import Namespace
+
+from models import Client
+from opsx_api import db
+from opsx_api.api.admin_base import AdminResource
+from opsx_api.api.base import dump_with, use_schema
+from opsx_api.auth.identity import current_identity
+from opsx_api.schemas.clients import ClientSchema, ClientUpdateSchema
+from opsx_api.services import clients
+from opsx_api.tenancy import tenant_id
+
+ns = Namespace("admin-client", description="Company settings (company admins)")
+
+
+@ns.route("")
+class AdminClientResource(AdminResource):
+    @dump_with(ClientSchema())
+    def get(self):
+        """My company's settings."""
+        return _own_client()
+
+    @use_schema(ClientUpdateSchema())
+    @dump_with(ClientSchema())
+    def patch(self, data):
+        """Rename the company or change its device policy (reject | replace)."""
+        return clients.update_client(_own_client(), data, actor=current_identity())
+
+
+def _own_client() -> Client:
+    return db.session().get(Client, tenant_id())

@@ -1,0 +1,85 @@
+"""The company admin's users: create, list, read, update, deactivate, reactivate."""
+
+import uuid
+
+from flask_restx import Namespace
+
+from models import Client, User
+from opsx_api import db
+from opsx_api.api.admin_base import AdminResource
+from opsx_api.api.base import dump_page, dump_with, use_args, use_schema
+from opsx_api.auth.identity import current_identity
+from opsx_api.schemas.auth import AdminSessionSchema
+from opsx_api.schemas.users import (
+    AdminUserSchema,
+    DeactivateSchema,
+    DeactivationReceiptSchema,
+    UserCreateSchema,
+    UserListArgsSchema,
+    UserUpdateSchema,
+)
+from opsx_api.services import users
+from opsx_api.tenancy import tenant_get_or_404, tenant_id
+
+ns = Namespace("admin-users", description="Company users (company admins)")
+user_schema = AdminUserSchema()
+
+
+@ns.route("")
+class UserListResource(AdminResource):
+    @use_args(UserListArgsSchema())
+    @dump_page(user_schema)
+    def get(self, args):
+        """My company's users, newest first (`q`, `status`, keyset pages)."""
+        return users.list_users(tenant_id(), args)
+
+    @ns.response(409, "email_taken", "Error")
+    @use_schema(UserCreateSchema())
+    @dump_with(user_schema, 201)
+    def post(self, data):
+        """Create a member or admin of my company."""
+        client = db.session().get(Client, tenant_id())
+        return users.create_user(client=client, actor=current_identity(), **data)
+
+
+@ns.route("/<uuid:user_id>")
+@ns.response(404, "Not found (or another company's)", "Error")
+class UserResource(AdminResource):
+    @dump_with(user_schema)
+    def get(self, user_id: uuid.UUID):
+        """One of my company's users."""
+        return tenant_get_or_404(User, user_id)
+
+    @use_schema(UserUpdateSchema())
+    @dump_with(user_schema)
+    def patch(self, data, user_id: uuid.UUID):
+        """Rename a user or change their role (member | admin)."""
+        user = tenant_get_or_404(User, user_id)
+        return users.update_user(user, data, actor=current_identity())
+
+
+@ns.route("/<uuid:user_id>/deactivate")
+class UserDeactivateResource(AdminResource):
+    @use_schema(DeactivateSchema())
+    @dump_with(DeactivationReceiptSchema())
+    def post(self, data, user_id: uuid.UUID):
+        """Deactivate a user and revoke every token and push registration."""
+        user = tenant_get_or_404(User, user_id)
+        return users.deactivate(user, actor=current_identity(), reason=data["reason"])
+
+
+@ns.route("/<uuid:user_id>/reactivate")
+class UserReactivateResource(AdminResource):
+    @dump_with(user_schema)
+    def post(self, user_id: uuid.UUID):
+        """Let a user log in again (sessions do not come back)."""
+        user = tenant_get_or_404(User, user_id)
+        return users.reactivate(user, actor=current_identity())
+
+
+@ns.route("/<uuid:user_id>/sessions")
+class UserSessionsResource(AdminResource):
+    @dump_page(AdminSessionSchema())
+    def get(self, user_id: uuid.UUID):
+        """The user's device session(s), live and the 20 most recent."""
+        return users.user_sessions(tenant_get_or_404(User, user_id))

@@ -1,0 +1,73 @@
+"""Auth: login on one device, refresh with rotation, logout, the device session."""
+
+from flask_restx import Namespace
+
+from opsx_api.api.base import (
+    BaseResource,
+    PublicResource,
+    dump_with,
+    no_content,
+    use_schema,
+)
+from opsx_api.auth.identity import current_identity
+from opsx_api.request_info import client_country, client_ip
+from opsx_api.schemas.auth import (
+    LoginSchema,
+    PushTokenSchema,
+    RefreshSchema,
+    SessionSchema,
+    TokenPairSchema,
+)
+from opsx_api.services import auth
+
+ns = Namespace("auth", description="Login, tokens and the device session")
+token_pair_schema = TokenPairSchema()
+
+
+@ns.route("/login")
+@ns.doc(security=[])
+class LoginResource(PublicResource):
+    @ns.response(401, "invalid_credentials", "Error")
+    @ns.response(409, "device_conflict: signed in on another device", "Error")
+    @ns.response(429, "too_many_attempts, with Retry-After", "Error")
+    @use_schema(LoginSchema())
+    @dump_with(token_pair_schema)
+    def post(self, data):
+        """Log in on this device and get tokens bound to it."""
+        return auth.login(data, ip=client_ip(), country=client_country())
+
+
+@ns.route("/refresh")
+@ns.doc(security=[])
+class RefreshResource(PublicResource):
+    @ns.response(401, "invalid_grant", "Error")
+    @use_schema(RefreshSchema())
+    @dump_with(token_pair_schema)
+    def post(self, data):
+        """Exchange the refresh token for a new pair (the old one stops working)."""
+        return auth.refresh(data["refresh_token"])
+
+
+@ns.route("/logout")
+class LogoutResource(BaseResource):
+    @no_content
+    def post(self):
+        """End this device session and its push registration."""
+        auth.logout(current_identity())
+
+
+@ns.route("/session")
+class SessionResource(BaseResource):
+    @dump_with(SessionSchema())
+    def get(self):
+        """The current device session."""
+        return current_identity().session
+
+
+@ns.route("/session/push-token")
+class PushTokenResource(BaseResource):
+    @use_schema(PushTokenSchema())
+    @no_content
+    def put(self, data):
+        """Attach this device's FCM token (null detaches it)."""
+        auth.set_push_token(current_identity(), data["push_token"])

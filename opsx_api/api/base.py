@@ -1,0 +1,129 @@
+"""Base resources and the decorators that parse bodies and dump answers."""
+
+from functools import wraps
+
+from flask import request
+from flask_restx import Resource
+from marshmallow import Schema
+
+from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
+from opsx_api.auth.decorators import authenticated
+from opsx_api.errors import ApiError, BadRequest
+
+ERROR_DOC = {
+    "responses": {
+        "401": ("Missing, invalid or revoked token", "Error", {}),
+    }
+}
+
+
+class BaseResource(Resource):
+    """Protected by default: every method requires a valid token and live session."""
+
+    method_decorators = [authenticated]
+
+
+class PublicResource(Resource):
+    """Opts out of authentication, visibly."""
+
+    method_decorators: list = []
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, message = 415, "unsupported_media_type", "Send application/json."
+
+
+def read_json() -> object:
+    """The JSON body: 415 for another media type, 400 when it does not parse."""
+    if not request.get_data(cache=True):
+        return {}
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType()
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("The body is not valid JSON.")
+    return body
+
+
+def use_schema(schema: Schema, *, name: str | None = None):
+    """Load the JSON body through `schema` (422 on errors) and pass it as `data`."""
+    model = model_for(schema, name, load=True)
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(self, *args, **kwargs):
+            return func(self, schema.load(read_json()), *args, **kwargs)
+
+        add_doc(wrapper, expect=[model], validate=False)
+        add_doc(wrapper, **response_doc(422, "Invalid body", "Error"))
+        return wrapper
+
+    return decorator
+
+
+def use_args(schema: Schema):
+    """Load the query string through `schema` (422 on errors) and pass it as `args`."""
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(self, *args, **kwargs):
+            raw = {key: request.args.get(key) for key in request.args}
+            return func(self, schema.load(raw), *args, **kwargs)
+
+        params = {
+            field.data_key or name: {
+                "in": "query",
+                "type": "string",
+                "description": field.metadata.get("description", ""),
+            }
+            for name, field in schema.fields.items()
+            if not field.dump_only
+        }
+        return add_doc(wrapper, params=params)
+
+    return decorator
+
+
+def dump_with(schema: Schema, status: int = 200, *, name: str | None = None):
+    """Serialise the return value through `schema`; documents the response model."""
+    model = model_for(schema, name)
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            result = func(*args, **kwargs)
+            headers = {}
+            if isinstance(result, tuple):
+                result, headers = result
+            return schema.dump(result), status, headers
+
+        return add_doc(wrapper, **response_doc(status, "Success", model))
+
+    return decorator
+
+
+def dump_page(schema: Schema, *, name: str | None = None):
+    """Serialise a `Page` as `{data: [...], next_cursor}`."""
+    model = page_model_for(schema, name)
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            page = func(*args, **kwargs)
+            data = schema.dump(page.items, many=True)
+            return {"data": data, "next_cursor": page.next_cursor}, 200
+
+        return add_doc(wrapper, **response_doc(200, "Success", model))
+
+    return decorator
+
+
+def no_content(func):
+    """The method answers 204 with no body."""
+
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        func(*args, **kwargs)
+        return "", 204
+
+    return add_doc(wrapper, **response_doc(204, "Done"))

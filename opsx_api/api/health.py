@@ -1,0 +1,31 @@
+"""Liveness and readiness for the load balancer."""
+
+from flask_restx import Namespace
+from sqlalchemy import text
+
+from opsx_api import db
+from opsx_api.api.base import PublicResource
+from opsx_api.errors import ServiceUnavailable
+
+ns = Namespace("health", description="Liveness and readiness probes")
+
+
+@ns.route("/health")
+@ns.doc(security=[])
+class HealthResource(PublicResource):
+    def get(self):
+        """The process is up."""
+        return {"status": "ok"}
+
+
+@ns.route("/ready")
+@ns.doc(security=[])
+class ReadyResource(PublicResource):
+    def get(self):
+        """The database answers (503 `service_unavailable` otherwise)."""
+        try:
+            db.session().execute(text("SELECT 1"))
+        except Exception:
+            db.session().rollback()
+            raise ServiceUnavailable("The database is not reachable.") from None
+        return {"status": "ready"}

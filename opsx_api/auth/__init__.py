@@ -1,0 +1,1 @@
+"""Authentication: passwords, access/refresh tokens and who may call what."""

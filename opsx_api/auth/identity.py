@@ -1,0 +1,94 @@
+"""Who is calling: the access token checked against its session on every request.
+
+Every request loads the session row by primary key (with its user) — no cache —
+so a revoked session or a deactivated user is refused on the very next request.
+Authentication only reads; it never writes.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import g, request
+
+from models import DeviceSession
+from opsx_api import db
+from opsx_api.auth.tokens import decode_access_token
+from opsx_api.clock import utcnow
+from opsx_api.errors import Unauthorized
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The authenticated caller. `role` is the effective role for this request."""
+
+    user_id: uuid.UUID
+    role: str
+    client_id: uuid.UUID | None
+    session_id: uuid.UUID
+    claims: dict[str, Any] = field(repr=False)
+    user: Any = field(repr=False, default=None)
+    session: Any = field(repr=False, default=None)
+    # Set for a support session acting on a client's behalf (the `act` claim).
+    support: Any = field(repr=False, default=None)
+
+    @property
+    def is_support(self) -> bool:
+        return self.support is not None
+
+
+# Token kinds other than device sessions (support sessions) register a loader here.
+TOKEN_LOADERS: dict[str, Callable[[dict[str, Any]], Identity]] = {}
+
+
+def bearer_token() -> str:
+    """The token from the Authorization header; a token in the URL is refused."""
+    if "access_token" in request.args:
+        raise Unauthorized("Send the token in the Authorization header, not the URL.")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("A Bearer access token is required.", code="unauthorized")
+    return token.strip()
+
+
+def authenticate() -> Identity:
+    """Verify the bearer token and its live session; cache it on `g` for the request."""
+    if "identity" in g:
+        return g.identity
+    claims = decode_access_token(bearer_token())
+    loader = TOKEN_LOADERS.get(claims.get("kind", "device"), _device_identity)
+    g.identity = loader(claims)
+    return g.identity
+
+
+def current_identity() -> Identity:
+    return authenticate()
+
+
+def _device_identity(claims: dict[str, Any]) -> Identity:
+    try:
+        session_id = uuid.UUID(claims["sid"])
+        user_id = uuid.UUID(claims["sub"])
+    except (ValueError, TypeError):
+        raise Unauthorized("Invalid access token.") from None
+    row = db.session().get(DeviceSession, session_id)
+    now = utcnow()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or row.user_id != user_id
+        or row.expires_at <= now
+        or not row.user.is_active
+    ):
+        raise Unauthorized("The session has ended; log in again.")
+    user = row.user
+    return Identity(
+        user_id=user.id,
+        role=user.role,
+        client_id=user.client_id,
+        session_id=row.id,
+        claims=claims,
+        user=user,
+        session=row,
+    )

@@ -1,0 +1,151 @@
+"""Configuration from `OPSX_` environment variables, with safe development defaults.
+
+Every setting is declared once in SETTINGS; `.env.example` and the README list the
+same names. With no configuration the app runs on SQLite under `instance/` with
+development secrets generated there; `OPSX_ENV=production` refuses to start without
+real secrets, a database URL and FCM credentials.
+"""
+
+import json
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the app; the message says which variable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any] = str
+    help: str = ""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS = [
+    Setting("ENV", "development", help="development | production | test"),
+    Setting("DATABASE_URL", None, help="SQLAlchemy URL; default SQLite in instance/"),
+    Setting("SECRET_KEY", None, help="signs links (unsubscribe, referral removal)"),
+    Setting("JWT_KEYS", None, help="kid=secret,...: the first signs, all verify"),
+    Setting("JWT_ISSUER", "opsx", help="the access tokens' iss"),
+    Setting("JWT_AUDIENCE", "opsx-app", help="the access tokens' aud"),
+    Setting("ACCESS_TOKEN_TTL", 900, int, "access token lifetime, seconds"),
+    Setting("REFRESH_GRACE_SECONDS", 10, int, "previous refresh token still valid"),
+    Setting("SESSION_IDLE_DAYS", 30, int, "session dies after this long unused"),
+    Setting("SESSION_MAX_DAYS", 90, int, "session dies this long after login"),
+    Setting("FCM_PROJECT_ID", None, help="Firebase project id"),
+    Setting("FCM_CREDENTIALS", None, help="service-account JSON path"),
+    Setting("FCM_ENDPOINT", None, help="FCM origin; unset: emulator in development"),
+    Setting("SMTP_URL", None, help="smtp://user:pass@host:port; unset: console"),
+    Setting("MAIL_FROM", "OpsX <no-reply@opsx.local>", help="sender of emails"),
+    Setting("TRUSTED_PROXIES", 0, int, "proxies whose X-Forwarded-For is trusted"),
+    Setting("COUNTRY_HEADER", None, help="header a trusted proxy sets to the country"),
+    Setting("PASSWORD_MIN_LENGTH", 15, int, "minimum password length"),
+    Setting("ARGON2_PROFILE", "owasp", help="owasp | strong | test (cheapest)"),
+    Setting("MAX_BODY_BYTES", 1_048_576, int, "largest request body accepted"),
+    Setting("LOGIN_MAX_FAILURES_ACCOUNT", 10, int, "failures per account per window"),
+    Setting("LOGIN_MAX_FAILURES_IP", 30, int, "failures per IP per window"),
+    Setting("LOGIN_WINDOW_SECONDS", 900, int, "failed-login counting window"),
+    Setting("RETENTION_DAYS", 365, int, "audit events and login IPs kept this long"),
+    Setting("DELETION_GRACE_DAYS", 30, int, "self-deletion grace before erasure"),
+    Setting("PUSH_TOKEN_STALE_DAYS", 270, int, "push tokens not refreshed are pruned"),
+    Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
+]
+
+_INSTANCE = Path(__file__).resolve().parent.parent / "instance"
+
+
+def normalise_database_url(url: str) -> str:
+    """Send bare `postgres(ql)://` URLs to psycopg2, the driver the project ships."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def _development_secrets() -> dict[str, str]:
+    """Secrets generated once and kept in instance/, so restarts keep sessions."""
+    _INSTANCE.mkdir(exist_ok=True)
+    path = _INSTANCE / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    values = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "JWT_KEYS": f"dev1={secrets.token_urlsafe(48)}",
+    }
+    path.write_text(json.dumps(values))
+    path.chmod(0o600)
+    return values
+
+
+def parse_jwt_keys(raw: str) -> dict[str, str]:
+    """`kid=secret,kid2=secret2` -> ordered {kid: secret}; the first key signs."""
+    keys: dict[str, str] = {}
+    for pair in filter(None, (p.strip() for p in raw.split(","))):
+        kid, sep, secret = pair.partition("=")
+        if not sep or not kid or len(secret) < 32:
+            raise ConfigError(
+                "OPSX_JWT_KEYS must be kid=secret pairs with secrets of 32+ chars"
+            )
+        keys[kid] = secret
+    if not keys:
+        raise ConfigError("OPSX_JWT_KEYS names no key")
+    return keys
+
+
+def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Read every setting from the environment; `overrides` win (tests use them)."""
+    overrides = overrides or {}
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = os.environ.get(f"OPSX_{setting.name}")
+        try:
+            value = setting.parse(raw) if raw not in (None, "") else setting.default
+        except ValueError as exc:
+            raise ConfigError(f"OPSX_{setting.name}: {exc}") from None
+        config[setting.name] = overrides.get(setting.name, value)
+    config.update({k: v for k, v in overrides.items() if k not in config})
+    _fill_defaults(config)
+    return config
+
+
+def _fill_defaults(config: dict[str, Any]) -> None:
+    production = config["ENV"] == "production"
+    if production:
+        missing = [
+            f"OPSX_{name}"
+            for name in ("SECRET_KEY", "DATABASE_URL", "JWT_KEYS", "FCM_CREDENTIALS")
+            if not config[name]
+        ]
+        if missing:
+            raise ConfigError("production needs " + ", ".join(missing))
+        if len(config["SECRET_KEY"]) < 32:
+            raise ConfigError("OPSX_SECRET_KEY must be at least 32 characters")
+    elif not (config["SECRET_KEY"] and config["JWT_KEYS"]):
+        generated = _development_secrets()
+        config["SECRET_KEY"] = config["SECRET_KEY"] or generated["SECRET_KEY"]
+        config["JWT_KEYS"] = config["JWT_KEYS"] or generated["JWT_KEYS"]
+    if not config["DATABASE_URL"]:
+        _INSTANCE.mkdir(exist_ok=True)
+        config["DATABASE_URL"] = f"sqlite:///{_INSTANCE / 'opsx.db'}"
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    config["JWT_KEYRING"] = parse_jwt_keys(config["JWT_KEYS"])
+    if not config["FCM_PROJECT_ID"]:
+        if production:
+            raise ConfigError("production needs OPSX_FCM_PROJECT_ID")
+        config["FCM_PROJECT_ID"] = "opsx-dev"
+    if not config["FCM_ENDPOINT"] and not production:
+        config["FCM_ENDPOINT"] = "http://127.0.0.1:9099"
+    if config["ARGON2_PROFILE"] not in ("owasp", "strong", "test"):
+        raise ConfigError("OPSX_ARGON2_PROFILE must be owasp, strong or test")
+    if production and config["ARGON2_PROFILE"] == "test":
+        raise ConfigError("OPSX_ARGON2_PROFILE=test is not allowed in production")

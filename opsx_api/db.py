@@ -1,0 +1,76 @@
+"""The database: one engine and one scoped session per app, nothing at import time."""
+
+from typing import Any
+
+from flask import Flask, current_app
+from flask.globals import app_ctx
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())
+
+
+class Database:
+    """Engine and session factory of one Flask app, kept in `app.extensions`."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.engine: Engine = create_engine(url, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            _configure_sqlite(self.engine)
+        self.session = scoped_session(
+            sessionmaker(self.engine, expire_on_commit=False),
+            scopefunc=_app_context_id,
+        )
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Foreign keys on, WAL, and write transactions that wait instead of failing.
+
+    pysqlite's own transaction handling is turned off so every transaction starts
+    with BEGIN IMMEDIATE: SQLite then serialises writers through busy_timeout
+    rather than failing a read-then-write transaction with "database is locked".
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's engine (lazily connecting) and remove sessions at teardown."""
+    url = app.config["DATABASE_URL"]
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    else:
+        options.update(pool_size=10, max_overflow=20)
+    app.extensions["opsx_db"] = Database(url, **options)
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        app.extensions["opsx_db"].session.remove()
+
+
+def get_db() -> Database:
+    return current_app.extensions["opsx_db"]
+
+
+def session() -> Session:
+    """The current app context's session."""
+    return current_app.extensions["opsx_db"].session()

@@ -1,0 +1,158 @@
+"""The one error envelope, for every failure from every layer.
+
+`{"error": {"code", "message", "details"}}`. Services raise ApiError subclasses;
+Werkzeug, flask-restx, marshmallow and SQLAlchemy failures are translated here.
+No stack trace or SQL ever reaches a client.
+"""
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("opsx.errors")
+
+
+class ApiError(Exception):
+    """An error with a status, a contract `code` and optional details."""
+
+    status = 400
+    code = "bad_request"
+    message = "Bad request."
+
+    def __init__(self, message=None, *, code=None, details=None, headers=None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        self.code = code or self.code
+        self.details = details
+        self.headers = headers or {}
+
+
+class BadRequest(ApiError):
+    status, code, message = 400, "bad_request", "Malformed request."
+
+
+class Unauthorized(ApiError):
+    status, code, message = 401, "invalid_token", "Authentication required."
+
+    def __init__(self, message=None, *, code=None, details=None, headers=None):
+        code = code or self.code
+        challenge = f'Bearer error="{code}"' if code == "invalid_token" else "Bearer"
+        headers = {"WWW-Authenticate": challenge, **(headers or {})}
+        super().__init__(message, code=code, details=details, headers=headers)
+
+
+class Forbidden(ApiError):
+    status, code, message = 403, "forbidden", "You may not do this."
+
+
+class NotFound(ApiError):
+    status, code, message = 404, "not_found", "Not found."
+
+
+class Conflict(ApiError):
+    status, code, message = 409, "conflict", "Conflicts with the current state."
+
+
+class PreconditionFailed(ApiError):
+    status, code = 412, "precondition_failed"
+    message = "The resource changed since you read it."
+
+
+class ValidationFailed(ApiError):
+    status, code, message = 422, "validation_error", "Invalid request body."
+
+
+class PreconditionRequired(ApiError):
+    status, code, message = 428, "precondition_required", "If-Match is required."
+
+
+class Throttled(ApiError):
+    status, code, message = 429, "too_many_attempts", "Too many attempts."
+
+    def __init__(self, retry_after: int, message=None, *, code=None):
+        retry_after = max(1, int(retry_after))
+        super().__init__(
+            message,
+            code=code,
+            details={"retry_after": retry_after},
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+class ServiceUnavailable(ApiError):
+    status, code = 503, "service_unavailable"
+    message = "A dependency is unavailable; try again shortly."
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "invalid_token",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "too_many_attempts",
+    503: "service_unavailable",
+}
+
+
+def envelope(status: int, code: str, message: str, details=None, headers=None):
+    """The response for one error."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    response = jsonify({"error": body})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def handle_exception(exc: BaseException):
+    """Turn any exception into the envelope; used by Flask and flask-restx alike."""
+    from opsx_api import db
+
+    if isinstance(exc, ApiError):
+        return envelope(exc.status, exc.code, exc.message, exc.details, exc.headers)
+    if isinstance(exc, ValidationError):
+        return envelope(422, "validation_error", "Invalid request body.", exc.messages)
+    if isinstance(exc, HTTPException):
+        status = exc.code or 500
+        code = HTTP_CODES.get(status, "http_error")
+        headers = {}
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        if status == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        return envelope(status, code, exc.description or code, None, headers)
+    _rollback(db)
+    if isinstance(exc, IntegrityError):
+        log.info("integrity error: %s", exc.orig.__class__.__name__)
+        return envelope(409, "conflict", "Conflicts with an existing record.")
+    if isinstance(exc, OperationalError):
+        log.error("database unavailable: %s", exc.orig.__class__.__name__)
+        return envelope(503, "service_unavailable", ServiceUnavailable.message)
+    log.exception("unhandled error", exc_info=exc)
+    return envelope(500, "internal_error", "Something went wrong on our side.")
+
+
+def _rollback(db) -> None:
+    try:
+        db.session().rollback()
+    except Exception:  # the session may be unusable; the request ends anyway
+        log.debug("rollback failed", exc_info=True)
+
+
+def init_app(app: Flask) -> None:
+    """Route every error outside flask-restx's own routes into the envelope."""
+    app.register_error_handler(Exception, handle_exception)

@@ -1,0 +1,1 @@
+"""marshmallow schemas: the only validators and serialisers, one module a resource."""

@@ -1,0 +1,23 @@
+"""Audit event schemas (read-only)."""
+
+from marshmallow import Schema, fields, validate
+
+from opsx_api.pagination import PageArgsSchema
+
+
+class AuditEventSchema(Schema):
+    id = fields.UUID()
+    action = fields.String()
+    actor_id = fields.UUID()
+    actor_role = fields.String()
+    target_type = fields.String()
+    target_id = fields.String()
+    ip = fields.String()
+    details = fields.Dict()
+    created_at = fields.AwareDateTime()
+
+
+class AuditArgsSchema(PageArgsSchema):
+    since = fields.AwareDateTime(metadata={"description": "RFC 3339, inclusive"})
+    action = fields.String(validate=validate.Length(max=64))
+    actor_id = fields.UUID()

@@ -1,0 +1,43 @@
+"""Field types shared by the schemas."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+
+class Text(fields.String):
+    """A trimmed, non-blank string of bounded length without control characters."""
+
+    def __init__(self, *, max_length: int = 200, min_length: int = 1, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Length(min=min_length, max=max_length))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
+            raise ValidationError("Control characters are not allowed.")
+        return text
+
+
+class NormalisedEmail(fields.Email):
+    """An email address, trimmed and lower-cased, so uniqueness is case-blind."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.insert(0, validate.Length(max=254))
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = value.strip().lower()
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Password(fields.String):
+    """A password as typed: never trimmed, never dumped. Policy is the service's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(load_only=True, **kwargs)
+        self.validators.insert(0, validate.Length(min=1, max=1024))
+
+
+class ClientRefSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    name = fields.String(dump_only=True)

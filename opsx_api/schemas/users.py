@@ -1,0 +1,70 @@
+"""User schemas: separate views for reading, creating and updating.
+
+A client can never set `id`, `client_id`, `status` or a staff role through them:
+those fields are dump-only or not present at all.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from models import TENANT_ROLES
+from opsx_api.pagination import PageArgsSchema
+from opsx_api.schemas.common import ClientRefSchema, NormalisedEmail, Password, Text
+
+
+class UserSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    client = fields.Nested(ClientRefSchema, dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class AdminUserSchema(UserSchema):
+    """The admin's view adds lifecycle facts."""
+
+    deactivated_at = fields.AwareDateTime(dump_only=True)
+    erase_after = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class UserCreateSchema(Schema):
+    email = NormalisedEmail(required=True)
+    name = Text(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(TENANT_ROLES))
+    password = Password(required=True)
+
+
+class UserUpdateSchema(Schema):
+    name = Text()
+    role = fields.String(validate=validate.OneOf(TENANT_ROLES))
+
+
+class MeUpdateSchema(Schema):
+    name = Text()
+    email = NormalisedEmail()
+
+
+class PasswordChangeSchema(Schema):
+    current_password = Password(required=True)
+    new_password = Password(required=True)
+
+
+class UserListArgsSchema(PageArgsSchema):
+    q = fields.String(
+        validate=validate.Length(max=200),
+        metadata={"description": "name or email contains (case-insensitive)"},
+    )
+    status = fields.String(validate=validate.OneOf(("active", "deactivated")))
+
+
+class DeactivateSchema(Schema):
+    reason = Text(load_default=None, allow_none=True, max_length=500)
+
+
+class DeactivationReceiptSchema(Schema):
+    user_id = fields.UUID()
+    sessions_revoked = fields.Integer()
+    push_tokens_removed = fields.Integer()
+    pushes_cancelled = fields.Integer()

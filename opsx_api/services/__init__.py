@@ -1,0 +1,1 @@
+"""Business rules as plain functions. Services are the only place that commits."""

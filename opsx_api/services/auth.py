@@ -1,0 +1,240 @@
+"""Login, refresh with rotation and reuse detection, logout, push registration."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models import DeviceSession, SpentRefreshToken, User
+from opsx_api import db
+from opsx_api.auth import passwords
+from opsx_api.auth.tokens import hash_token, issue_access_token, new_refresh_token
+from opsx_api.clock import utcnow
+from opsx_api.errors import Conflict, Unauthorized
+from opsx_api.services import audit, sessions, throttle
+
+
+@dataclass
+class TokenPair:
+    """What a successful login or refresh answers."""
+
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    session: DeviceSession
+    user: User
+    token_type: str = "Bearer"
+
+
+def _invalid_credentials() -> Unauthorized:
+    return Unauthorized("Email or password is wrong.", code="invalid_credentials")
+
+
+def _invalid_grant() -> Unauthorized:
+    return Unauthorized("The refresh token is not valid.", code="invalid_grant")
+
+
+def login(data: dict, *, ip: str | None, country: str | None) -> TokenPair:
+    """Verify credentials and open the user's one device session.
+
+    Unknown email, wrong password and inactive account answer alike, in alike time.
+    """
+    email, password = data["email"], data["password"]
+    throttle.check(email, ip)
+    user = db.session().scalar(select(User).where(User.email == email))
+    if user is None or not user.is_active:
+        passwords.burn_verification(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password)
+    if not ok:
+        throttle.record_failure(email, ip)
+        db.session().commit()
+        raise _invalid_credentials()
+    try:
+        return _open_session(user, password, data["device"], ip, country)
+    except IntegrityError:
+        # A concurrent login of the same user won the one-live-session index.
+        db.session().rollback()
+        raise Conflict(
+            "Another login for this user happened at the same time.",
+            code="device_conflict",
+        ) from None
+
+
+def _open_session(user, password, device, ip, country) -> TokenPair:
+    s = db.session()
+    throttle.clear_account(user.email)
+    user = sessions.lock_user(user.id)
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    for live in sessions.live_sessions(user.id):
+        _make_room(user, live, device)
+    s.flush()
+    if device.get("push_token"):
+        sessions.detach_push_token(device["push_token"])
+    now = utcnow()
+    token, token_hash = new_refresh_token()
+    row = DeviceSession(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        client_id=user.client_id,
+        device_id=device["id"],
+        platform=device["platform"],
+        device_name=device.get("name"),
+        push_token=device.get("push_token"),
+        push_token_updated_at=now if device.get("push_token") else None,
+        refresh_token_hash=token_hash,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=current_app.config["SESSION_MAX_DAYS"]),
+        login_ip=ip,
+        login_country=country,
+    )
+    s.add(row)
+    s.flush()
+    audit.record(
+        "auth.login",
+        client_id=user.client_id,
+        actor=user,
+        target=row,
+        target_type="device_session",
+        details={
+            "device_id": row.device_id,
+            "platform": row.platform,
+            "country": country,
+        },
+    )
+    s.commit()
+    return _pair(row, token)
+
+
+def _make_room(user: User, live: DeviceSession, device: dict) -> None:
+    """Apply the device policy to the user's current live session."""
+    if sessions.is_expired(live):
+        sessions.revoke(live, "expired", signal=False)
+    elif live.device_id == device["id"]:
+        # Logging in again on the same phone replaces that phone's session.
+        sessions.revoke(live, "relogin", signal=False)
+    elif _device_policy(user) == "reject":
+        db.session().rollback()
+        raise Conflict(
+            "This account is signed in on another device.",
+            code="device_conflict",
+            details={
+                "device": {
+                    "platform": live.platform,
+                    "name": live.device_name,
+                    "last_seen_at": live.last_seen_at.isoformat(),
+                }
+            },
+        )
+    else:
+        sessions.revoke(live, "replaced")
+
+
+def _device_policy(user: User) -> str:
+    # Staff have no client to set a policy; their newest login wins.
+    return user.client.device_policy if user.client else "replace"
+
+
+def refresh(token: str) -> TokenPair:
+    """Rotate the refresh token; a replayed old one revokes the whole session."""
+    s = db.session()
+    digest = hash_token(token)
+    current = s.scalar(
+        select(DeviceSession)
+        .where(DeviceSession.refresh_token_hash == digest)
+        .with_for_update(of=DeviceSession)
+    )
+    if current is not None:
+        return _rotate(current, digest)
+    previous = s.scalar(
+        select(DeviceSession)
+        .where(DeviceSession.previous_refresh_token_hash == digest)
+        .with_for_update(of=DeviceSession)
+    )
+    grace = timedelta(seconds=current_app.config["REFRESH_GRACE_SECONDS"])
+    if previous is not None and previous.refresh_rotated_at + grace >= utcnow():
+        # A mobile retry of the request whose answer was lost: allowed briefly.
+        return _rotate(previous, previous.refresh_token_hash)
+    spent = previous or _spent_session(digest)
+    if spent is not None and spent.revoked_at is None:
+        sessions.revoke(spent, "refresh_reuse")
+        audit.record(
+            "auth.refresh_reuse",
+            client_id=spent.client_id,
+            actor=None,
+            target=spent,
+            target_type="device_session",
+        )
+        s.commit()
+    raise _invalid_grant()
+
+
+def _spent_session(digest: str) -> DeviceSession | None:
+    spent = db.session().get(SpentRefreshToken, digest)
+    return db.session().get(DeviceSession, spent.session_id) if spent else None
+
+
+def _rotate(row: DeviceSession, old_hash: str) -> TokenPair:
+    s = db.session()
+    if row.revoked_at is not None or not row.user.is_active:
+        raise _invalid_grant()
+    if sessions.is_expired(row):
+        sessions.revoke(row, "expired", signal=False)
+        s.commit()
+        raise _invalid_grant()
+    now = utcnow()
+    token, token_hash = new_refresh_token()
+    if s.get(SpentRefreshToken, old_hash) is None:
+        s.add(SpentRefreshToken(token_hash=old_hash, session_id=row.id, spent_at=now))
+    row.previous_refresh_token_hash = old_hash
+    row.refresh_token_hash = token_hash
+    row.refresh_rotated_at = now
+    row.last_seen_at = now
+    s.commit()
+    return _pair(row, token)
+
+
+def _pair(row: DeviceSession, refresh_token: str) -> TokenPair:
+    access, expires_in = issue_access_token(
+        subject=row.user_id,
+        session_id=row.id,
+        client_id=row.client_id,
+        role=row.user.role,
+        expires_at=row.expires_at,
+    )
+    return TokenPair(access, refresh_token, expires_in, row, row.user)
+
+
+def logout(identity) -> None:
+    """End the caller's session and its push registration."""
+    row = db.session().get(
+        DeviceSession, identity.session_id, with_for_update={"of": DeviceSession}
+    )
+    sessions.revoke(row, "logout", signal=False)
+    audit.record(
+        "auth.logout",
+        client_id=row.client_id,
+        actor=identity,
+        target=row,
+        target_type="device_session",
+    )
+    db.session().commit()
+
+
+def set_push_token(identity, token: str | None) -> None:
+    """Attach (or detach, with None) the FCM token of the caller's device."""
+    row = db.session().get(
+        DeviceSession, identity.session_id, with_for_update={"of": DeviceSession}
+    )
+    if token:
+        sessions.detach_push_token(token, keep_id=row.id)
+        db.session().flush()
+    row.push_token = token
+    row.push_token_updated_at = utcnow() if token else None
+    db.session().commit()

@@ -1,0 +1,221 @@
+"""Users: creation, profile changes, passwords, deactivation and reactivation.
+
+There is one way to deactivate a user: `deactivate`, used by the company admin's
+API and by `flask admin deactivate-user` alike.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from marshmallow import ValidationError
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from models import Client, DeviceSession, User
+from opsx_api import db
+from opsx_api.auth import passwords
+from opsx_api.clock import utcnow
+from opsx_api.errors import Conflict, Forbidden
+from opsx_api.pagination import Page, keyset_page
+from opsx_api.search import contains
+from opsx_api.services import audit, outbox, sessions
+
+
+@dataclass
+class DeactivationReceipt:
+    """What a deactivation revoked."""
+
+    user_id: uuid.UUID
+    sessions_revoked: int
+    push_tokens_removed: int
+    pushes_cancelled: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """422 with the reason when a new password breaks the policy."""
+    problems = passwords.password_problems(password, email=email, name=name)
+    if problems:
+        raise ValidationError({"password": problems})
+
+
+def create_user(
+    *, client: Client | None, email: str, name: str, role: str, password: str, actor
+) -> User:
+    """A new active user; 409 `email_taken` when the address is in use."""
+    check_password(password, email=email, name=name)
+    now = utcnow()
+    user = User(
+        id=uuid.uuid4(),
+        client_id=client.id if client else None,
+        email=email,
+        name=name,
+        role=role,
+        status="active",
+        password_hash=passwords.hash_password(password),
+        created_at=now,
+        updated_at=now,
+    )
+    db.session().add(user)
+    _flush_unique_email()
+    audit.record(
+        "user.created",
+        client_id=user.client_id,
+        actor=actor,
+        target=user,
+        details={"role": role},
+    )
+    db.session().commit()
+    return user
+
+
+def update_user(user: User, changes: dict, *, actor) -> User:
+    """Apply profile changes (name, email, role) that a schema already vetted."""
+    changed = sorted(k for k, v in changes.items() if getattr(user, k) != v)
+    for key in changed:
+        setattr(user, key, changes[key])
+    if changed:
+        user.updated_at = utcnow()
+        _flush_unique_email()
+        audit.record(
+            "user.updated",
+            client_id=user.client_id,
+            actor=actor,
+            target=user,
+            details={"fields": changed},
+        )
+    db.session().commit()
+    return user
+
+
+def _flush_unique_email() -> None:
+    try:
+        db.session().flush()
+    except IntegrityError:
+        db.session().rollback()
+        raise Conflict(
+            "This email address is already in use.", code="email_taken"
+        ) from None
+
+
+def change_password(identity, current: str, new: str) -> None:
+    """Change the caller's password; every other session of theirs is revoked."""
+    user = sessions.lock_user(identity.user_id)
+    if not passwords.verify_password(user.password_hash, current):
+        db.session().rollback()
+        raise Forbidden("The current password is wrong.", code="invalid_credentials")
+    check_password(new, email=user.email, name=user.name)
+    user.password_hash = passwords.hash_password(new)
+    user.password_changed_at = user.updated_at = utcnow()
+    revoked, _tokens = sessions.revoke_all(
+        user, "password_changed", keep_id=identity.session_id
+    )
+    audit.record(
+        "user.password_changed",
+        client_id=user.client_id,
+        actor=identity,
+        target=user,
+        details={"sessions_revoked": revoked},
+    )
+    db.session().commit()
+
+
+def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationReceipt:
+    """Cut a user off at once, in one transaction, and say what was revoked.
+
+    Status `deactivated`, every session revoked and its push token detached, queued
+    pushes cancelled, a `session_revoked` push queued to the device, an audit
+    event. Repeating it is harmless: the receipt then counts nothing.
+    """
+    user = sessions.lock_user(user.id)
+    first_time = user.is_active
+    user.status = "deactivated"
+    if first_time:
+        user.deactivated_at = user.updated_at = utcnow()
+    cancelled = outbox.cancel_queued_for_user(user.id)
+    revoked, tokens = sessions.revoke_all(user, "deactivated")
+    receipt = DeactivationReceipt(user.id, revoked, tokens, cancelled)
+    if first_time or revoked or cancelled:
+        audit.record(
+            "user.deactivated",
+            client_id=user.client_id,
+            actor=actor,
+            target=user,
+            details={"reason": reason, **receipt.as_dict(), "user_id": str(user.id)},
+        )
+    db.session().commit()
+    return receipt
+
+
+def revoke_tokens(user: User, *, actor) -> DeactivationReceipt:
+    """Revoke every session without deactivating (the user may log in again)."""
+    user = sessions.lock_user(user.id)
+    revoked, tokens = sessions.revoke_all(user, "revoked_by_admin")
+    audit.record(
+        "user.tokens_revoked",
+        client_id=user.client_id,
+        actor=actor,
+        target=user,
+        details={"sessions_revoked": revoked, "push_tokens_removed": tokens},
+    )
+    db.session().commit()
+    return DeactivationReceipt(user.id, revoked, tokens, 0)
+
+
+def reactivate(user: User, *, actor) -> User:
+    """Let a user log in again; sessions do not come back. Cancels a self-deletion."""
+    user = sessions.lock_user(user.id)
+    was = user.status
+    user.status = "active"
+    user.deactivated_at = None
+    user.erase_after = None
+    user.updated_at = utcnow()
+    audit.record(
+        "user.reactivated",
+        client_id=user.client_id,
+        actor=actor,
+        target=user,
+        details={"previous_status": was},
+    )
+    db.session().commit()
+    return user
+
+
+def release_session(row, *, actor) -> None:
+    """An admin releases a device: its session and push registration end."""
+    sessions.lock_user(row.user_id)
+    sessions.revoke(row, "released_by_admin")
+    audit.record(
+        "session.released",
+        client_id=row.client_id,
+        actor=actor,
+        target=row,
+        target_type="device_session",
+        details={"user_id": str(row.user_id)},
+    )
+    db.session().commit()
+
+
+def list_users(client_id: uuid.UUID, args: dict):
+    """A page of a client's users, newest first, filtered by `q` and `status`."""
+    stmt = select(User).where(User.client_id == client_id)
+    if args.get("q"):
+        q = args["q"]
+        stmt = stmt.where(or_(contains(User.name, q), contains(User.email, q)))
+    if args.get("status"):
+        stmt = stmt.where(User.status == args["status"])
+    return keyset_page(stmt, (User.created_at, User.id), (datetime, uuid.UUID), args)
+
+
+def user_sessions(user: User, limit: int = 20):
+    """The user's live and most recent device sessions."""
+    rows = db.session().scalars(
+        select(DeviceSession)
+        .where(DeviceSession.user_id == user.id)
+        .order_by(DeviceSession.created_at.desc())
+        .limit(limit)
+    )
+    return Page(list(rows), None)

@@ -1,0 +1,34 @@
+"""The one way to read tenant data: scoped to the caller's client.
+
+Another tenant's object is a 404, exactly like a missing one. Staff without a
+client (support without a grant, operators) see no tenant data at all.
+"""
+
+import uuid
+
+from sqlalchemy import Select, select
+
+from opsx_api import db
+from opsx_api.auth.identity import current_identity
+from opsx_api.errors import NotFound
+
+
+def tenant_id() -> uuid.UUID:
+    """The caller's client id; callers without one get 404 for any tenant row."""
+    client_id = current_identity().client_id
+    if client_id is None:
+        raise NotFound()
+    return client_id
+
+
+def tenant_select(model) -> Select:
+    """`SELECT model` limited to the caller's client."""
+    return select(model).where(model.client_id == tenant_id())
+
+
+def tenant_get_or_404(model, object_id: uuid.UUID):
+    """The caller's client's row with this id, or 404."""
+    row = db.session().get(model, object_id)
+    if row is None or row.client_id != tenant_id():
+        raise NotFound(f"No such {model.__name__.lower()}.")
+    return row

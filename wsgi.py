@@ -1,0 +1,3 @@
+from opsx_api import create_app
+
+app = create_app()
