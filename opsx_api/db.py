@@ -55,7 +55,9 @@ def _configure_sqlite(engine: Engine) -> None:
 def init_app(app: Flask) -> None:
     """Create the app's engine (lazily connecting) and remove sessions at teardown."""
     url = app.config["DATABASE_URL"]
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {
+        "pool_pre_ping": app.config.get("DB_POOL_PRE_PING", True)
+    }
     if url.startswith("sqlite"):
         options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     else:

@@ -55,7 +55,7 @@ def init_app(app: Flask) -> None:
         },
         security="Bearer",
     )
-    api.add_namespace(health_ns, path="/")
+    api.add_namespace(health_ns)
     api.add_namespace(auth_ns, path="/auth")
     api.add_namespace(me_ns, path="/me")
     api.add_namespace(admin_client_ns, path="/admin/client")

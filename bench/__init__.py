@@ -1,0 +1,1 @@
+"""Load and throughput benchmarks. Run with `make bench`; ratios, not absolutes."""

@@ -1,0 +1,123 @@
+"""A benchmark database and a gunicorn server of the real app, on loopback."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = os.environ.get(
+    "OPSX_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg2
+
+        psycopg2.connect(PG_ADMIN, connect_timeout=2).close()
+        return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def bench_database():
+    """A fresh, migrated database: PostgreSQL when reachable, else SQLite."""
+    if os.environ.get("OPSX_BENCH_DATABASE_URL"):
+        yield os.environ["OPSX_BENCH_DATABASE_URL"]
+        return
+    if _pg_available():
+        import psycopg2
+
+        name = f"opsx_bench_{uuid.uuid4().hex[:8]}"
+        admin = psycopg2.connect(PG_ADMIN)
+        admin.autocommit = True
+        admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+        try:
+            migrate(url)
+            yield url
+        finally:
+            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        migrate(url)
+        yield url
+
+
+def app_env(database_url: str, **extra: str) -> dict:
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "OPSX_ENV": "development",
+        "OPSX_DATABASE_URL": database_url,
+        "OPSX_LOG_REQUESTS": "false",
+        "OPSX_SECRET_KEY": "bench-secret-key-0123456789-0123456789",
+        "OPSX_JWT_KEYS": "bench=bench-signing-key-0123456789-0123456789",
+        **extra,
+    }
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=ROOT,
+        env=app_env(database_url),
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
+    """The app under gunicorn (gthread workers) on a free loopback port."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "wsgi:app",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=app_env(database_url, **env))
+    try:
+        _wait_until_up(port)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not come up")

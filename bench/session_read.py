@@ -1,0 +1,83 @@
+"""Authenticated GET /auth/session against the bare /health route, same server."""
+
+import json
+import urllib.request
+
+from bench import load
+from bench.server import app_env
+
+PASSWORD = "bench-user-password-2026"
+
+
+def seed_user(database_url: str) -> str:
+    """A client with one member; returns the member's email."""
+    import os
+
+    os.environ.update(app_env(database_url, OPSX_ARGON2_PROFILE="owasp"))
+    from opsx_api import create_app
+    from opsx_api.services import clients, users
+
+    app = create_app()
+    with app.app_context():
+        client = clients.create_client(
+            name="Bench Co",
+            device_policy="replace",
+            admin={"email": "admin@bench.test", "name": "Admin", "password": PASSWORD},
+            actor=None,
+        )
+        users.create_user(
+            client=client,
+            email="member@bench.test",
+            name="Member",
+            role="member",
+            password=PASSWORD,
+            actor=None,
+        )
+        from opsx_api import db
+
+        db.get_db().engine.dispose()
+    return "member@bench.test"
+
+
+def login(port: int, email: str, device_id: str = "bench-phone") -> str:
+    body = json.dumps(
+        {
+            "email": email,
+            "password": PASSWORD,
+            "device": {"id": device_id, "platform": "android"},
+        }
+    ).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/auth/login",
+        data=body,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["access_token"]
+
+
+def run(port: int, email: str, *, rounds: int = 3, seconds: float = 4.0) -> dict:
+    token = login(port, email)
+    auth = {"Authorization": f"Bearer {token}"}
+    results = load.interleaved(
+        rounds,
+        {
+            "bare": ("127.0.0.1", port, "/api/v1/health", {}),
+            "session": ("127.0.0.1", port, "/api/v1/auth/session", auth),
+        },
+        seconds=seconds,
+    )
+    for name, runs in results.items():
+        errors = sum(r.errors for r in runs)
+        if errors:
+            raise RuntimeError(f"{name}: {errors} failed requests")
+    bare, session = (
+        load.median_rps(results["bare"]),
+        load.median_rps(results["session"]),
+    )
+    return {
+        "bare_rps": round(bare, 1),
+        "session_rps": round(session, 1),
+        "ratio": round(session / bare, 3),
+        "session_p95_ms": round(max(r.percentile(0.95) for r in results["session"]), 2),
+    }
