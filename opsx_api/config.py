@@ -59,6 +59,8 @@ SETTINGS = [
     Setting("DELETION_GRACE_DAYS", 30, int, "self-deletion grace before erasure"),
     Setting("PUSH_TOKEN_STALE_DAYS", 270, int, "push tokens not refreshed are pruned"),
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
+    Setting("DB_POOL_SIZE", 10, int, "database connections kept per process"),
+    Setting("DB_POOL_PRE_PING", False, _bool, "test each pooled connection first"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"

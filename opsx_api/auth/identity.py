@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import g, request
+from sqlalchemy import bindparam, select
 
-from models import DeviceSession
+from models import DeviceSession, User
 from opsx_api import db
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
@@ -21,14 +22,17 @@ from opsx_api.errors import Unauthorized
 
 @dataclass(frozen=True)
 class Identity:
-    """The authenticated caller. `role` is the effective role for this request."""
+    """The authenticated caller. `role` is the effective role for this request.
+
+    `session` is the device session as authenticated (a read-only snapshot row);
+    `user` is loaded on first use, so routes that do not need it cost nothing.
+    """
 
     user_id: uuid.UUID
     role: str
     client_id: uuid.UUID | None
     session_id: uuid.UUID
     claims: dict[str, Any] = field(repr=False)
-    user: Any = field(repr=False, default=None)
     session: Any = field(repr=False, default=None)
     # Set for a support session acting on a client's behalf (the `act` claim).
     support: Any = field(repr=False, default=None)
@@ -36,6 +40,13 @@ class Identity:
     @property
     def is_support(self) -> bool:
         return self.support is not None
+
+    @property
+    def user(self) -> User | None:
+        """The caller's user row (None for a support session's stand-in)."""
+        if self.is_support:
+            return None
+        return db.session().get(User, self.user_id)
 
 
 # Token kinds other than device sessions (support sessions) register a loader here.
@@ -66,29 +77,38 @@ def current_identity() -> Identity:
     return authenticate()
 
 
+_SESSION_WITH_USER = (
+    select(
+        *DeviceSession.__table__.columns,
+        User.status.label("user_status"),
+        User.role.label("user_role"),
+    )
+    .join(User, User.id == DeviceSession.user_id)
+    .where(DeviceSession.id == bindparam("sid"))
+)
+
+
 def _device_identity(claims: dict[str, Any]) -> Identity:
+    # One indexed Core query per request: no ORM objects on the hot path.
     try:
         session_id = uuid.UUID(claims["sid"])
         user_id = uuid.UUID(claims["sub"])
     except (ValueError, TypeError):
         raise Unauthorized("Invalid access token.") from None
-    row = db.session().get(DeviceSession, session_id)
-    now = utcnow()
+    row = db.session().execute(_SESSION_WITH_USER, {"sid": session_id}).first()
     if (
         row is None
         or row.revoked_at is not None
         or row.user_id != user_id
-        or row.expires_at <= now
-        or not row.user.is_active
+        or row.expires_at <= utcnow()
+        or row.user_status != "active"
     ):
         raise Unauthorized("The session has ended; log in again.")
-    user = row.user
     return Identity(
-        user_id=user.id,
-        role=user.role,
-        client_id=user.client_id,
+        user_id=row.user_id,
+        role=row.user_role,
+        client_id=row.client_id,
         session_id=row.id,
         claims=claims,
-        user=user,
         session=row,
     )
