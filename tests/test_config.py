@@ -81,3 +81,17 @@ def test_jwt_keys_parse_in_order_and_reject_weak_secrets():
     for bad in ("", "nokey", "k=short", "=" + "a" * 40):
         with pytest.raises(ConfigError):
             parse_jwt_keys(bad)
+
+
+def test_every_setting_is_documented_in_readme_and_env_example():
+    from pathlib import Path
+
+    from opsx_api.config import SETTINGS
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text()
+    example = (root / ".env.example").read_text()
+    for setting in SETTINGS:
+        name = f"OPSX_{setting.name}"
+        assert f"`{name}`" in readme, f"{name} missing from README"
+        assert name in example, f"{name} missing from .env.example"
