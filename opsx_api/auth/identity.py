@@ -95,7 +95,7 @@ def _device_identity(claims: dict[str, Any]) -> Identity:
         user_id = uuid.UUID(claims["sub"])
     except (ValueError, TypeError):
         raise Unauthorized("Invalid access token.") from None
-    row = db.session().execute(_SESSION_WITH_USER, {"sid": session_id}).first()
+    row = db.read_one(_SESSION_WITH_USER, {"sid": session_id})
     if (
         row is None
         or row.revoked_at is not None

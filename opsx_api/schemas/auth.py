@@ -48,12 +48,15 @@ class SessionDeviceSchema(Schema):
     name = fields.String(attribute="device_name")
 
 
+_device_schema = SessionDeviceSchema()
+
+
 class SessionSchema(Schema):
     """A device session as its owner sees it."""
 
     id = fields.UUID()
     device = fields.Function(
-        lambda row: SessionDeviceSchema().dump(row),
+        lambda row: _device_schema.dump(row),
         metadata={"description": "{id, platform, name}"},
     )
     created_at = fields.AwareDateTime()
