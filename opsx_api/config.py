@@ -59,6 +59,8 @@ SETTINGS = [
     Setting("DELETION_GRACE_DAYS", 30, int, "self-deletion grace before erasure"),
     Setting("PUSH_TOKEN_STALE_DAYS", 270, int, "push tokens not refreshed are pruned"),
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
+    Setting("REQUEST_COUNT_FLUSH_SECONDS", 60, int, "write request counts this often"),
+    Setting("REQUEST_COUNT_FLUSH_REQUESTS", 500, int, "...or after this many requests"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"

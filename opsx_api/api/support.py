@@ -1,4 +1,4 @@
-"""Support staff: live grants and support sessions."""
+"""Support staff: live grants, support sessions and per-client statistics."""
 
 from flask_restx import Namespace
 
@@ -8,11 +8,12 @@ from opsx_api.auth.identity import current_identity
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.request_info import client_ip
 from opsx_api.schemas.support import (
+    ClientStatsSchema,
     LiveSupportGrantSchema,
     SupportSessionOpenSchema,
     SupportSessionTokenSchema,
 )
-from opsx_api.services import support
+from opsx_api.services import stats, support
 
 ns = Namespace("support", description="Support staff (role support)")
 
@@ -45,3 +46,12 @@ class SupportSessionListResource(SupportStaffResource):
         """
         staff = current_identity().user
         return support.open_session(data["grant_id"], staff=staff, ip=client_ip())
+
+
+@ns.route("/stats")
+class ClientStatsResource(SupportStaffResource):
+    @use_args(PageArgsSchema())
+    @dump_page(ClientStatsSchema())
+    def get(self, args):
+        """Per-client counts: active users, devices, prospects, bytes, requests."""
+        return stats.client_stats_page(args)

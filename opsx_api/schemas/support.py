@@ -1,4 +1,4 @@
-"""Support access schemas: grants and support sessions.
+"""Support access schemas: grants, support sessions and the statistics.
 
 Separate views for creating and reading: a caller can never set a grant's id,
 client, author, expiry or revocation by sending them.
@@ -101,3 +101,20 @@ class SupportSessionTokenSchema(Schema):
     expires_in = fields.Integer(metadata={"description": "seconds"})
     session = fields.Nested(OpenedSupportSessionSchema)
     client = fields.Nested(ClientRefSchema)
+
+
+class ClientStatsSchema(Schema):
+    """One client's statistics: counts only, no personal data."""
+
+    client = fields.Nested(ClientRefSchema)
+    active_users = fields.Integer()
+    live_devices = fields.Integer()
+    prospects = fields.Integer(
+        allow_none=True, metadata={"description": "null until prospects exist"}
+    )
+    data_bytes = fields.Integer(
+        metadata={"description": "bytes of the client's text and JSON values"}
+    )
+    requests_30d = fields.Integer(
+        metadata={"description": "API requests in the last 30 UTC days"}
+    )

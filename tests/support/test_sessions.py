@@ -50,6 +50,7 @@ def test_staff_endpoints_need_a_support_login(kit, factory, client):
         for response in (
             client.get(LIVE, headers=headers),
             client.post(SESSIONS, json=grant_id, headers=headers),
+            client.get(f"{API}/support/stats", headers=headers),
         ):
             assert response.status_code == 403
             assert response.get_json()["error"]["code"] == "forbidden"
