@@ -225,3 +225,29 @@ def test_stats_command_on_an_empty_platform(runner):
     result = runner.invoke(args=["admin", "stats"])
     assert result.exit_code == 0
     assert "no clients yet" in result.output
+
+
+def test_concurrent_flushes_from_several_processes_add_up(
+    kit, app, counter, postgresql_only
+):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    company = kit.company()
+    day = clock.utcnow().date()
+    workers = [request_counts.RequestCounter() for _ in range(6)]
+    for worker in workers:
+        for _ in range(25):
+            worker.add(company.client.id, day)
+    with app.app_context():
+        engine = db.get_db().engine
+    start = Barrier(len(workers))
+
+    def flush(worker):
+        with engine.begin() as connection:
+            start.wait()
+            return worker.flush(connection)
+
+    with ThreadPoolExecutor(len(workers)) as pool:
+        assert sum(pool.map(flush, workers)) == 150
+    assert _stored_counts(app) == {(company.client.id, day): 150}
