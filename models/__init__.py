@@ -6,6 +6,8 @@ from models.client import DEVICE_POLICIES, Client
 from models.device_session import PLATFORMS, DeviceSession, SpentRefreshToken
 from models.login_failure import LoginFailure
 from models.notification import DELIVERY_STATUSES, Notification, PushDelivery
+from models.request_count import ClientRequestCount
+from models.support import SUPPORT_SCOPES, SupportGrant, SupportSession
 from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
 
 __all__ = [
@@ -14,14 +16,18 @@ __all__ = [
     "PLATFORMS",
     "ROLES",
     "STAFF_ROLES",
+    "SUPPORT_SCOPES",
     "TENANT_ROLES",
     "AuditEvent",
     "Base",
     "Client",
+    "ClientRequestCount",
     "DeviceSession",
     "LoginFailure",
     "Notification",
     "PushDelivery",
     "SpentRefreshToken",
+    "SupportGrant",
+    "SupportSession",
     "User",
 ]

@@ -10,7 +10,7 @@ from opsx_api.config import load_config
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app. Nothing connects to the database, FCM or SMTP here."""
-    from opsx_api import api, db, errors, request_log
+    from opsx_api import api, db, errors, request_counts, request_log, support_access
     from opsx_api.cli import register_commands
 
     app = Flask(__name__, instance_relative_config=False)
@@ -26,6 +26,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     request_log.init_app(app)
     db.init_app(app)
+    request_counts.init_app(app)
+    support_access.init_app(app)
     errors.init_app(app)
     api.init_app(app)
     register_commands(app)

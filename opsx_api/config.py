@@ -59,6 +59,8 @@ SETTINGS = [
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
     Setting("DB_POOL_SIZE", 10, int, "database connections kept per process"),
     Setting("DB_POOL_PRE_PING", False, _bool, "test each pooled connection first"),
+    Setting("REQUEST_COUNT_FLUSH_SECONDS", 60, int, "write request counts this often"),
+    Setting("REQUEST_COUNT_FLUSH_REQUESTS", 500, int, "...or after this many requests"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"

@@ -42,6 +42,8 @@ def init_app(app: Flask) -> None:
     from opsx_api.api.me import ns as me_ns
     from opsx_api.api.operator import ns as operator_ns
     from opsx_api.api.sessions import ns as sessions_ns
+    from opsx_api.api.support import ns as support_ns
+    from opsx_api.api.support_grants import ns as support_grants_ns
 
     blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
     api = OpsxApi(
@@ -62,6 +64,8 @@ def init_app(app: Flask) -> None:
     api.add_namespace(admin_users_ns, path="/admin/users")
     api.add_namespace(sessions_ns, path="/admin/sessions")
     api.add_namespace(audit_ns, path="/admin/audit-events")
+    api.add_namespace(support_grants_ns, path="/admin/support-grants")
+    api.add_namespace(support_ns, path="/support")
     api.add_namespace(operator_ns, path="/operator")
     api.models.update(MODELS)
     api.models["Error"] = ERROR_MODEL

@@ -1,0 +1,251 @@
+"""Support access on request: grants, support sessions and their audit trail.
+
+A company admin grants access (scope, reason, duration); support staff open a
+short-lived session on a live grant and act as the company's admin; every request
+made so is audited in the company's trail; revoking the grant ends it at once.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from models import Client, SupportGrant, SupportSession, User
+from opsx_api import db
+from opsx_api.auth.support import TOKEN_KIND
+from opsx_api.auth.tokens import issue_access_token
+from opsx_api.clock import utcnow
+from opsx_api.errors import Conflict, NotFound
+from opsx_api.pagination import Page, keyset_page
+from opsx_api.services import audit, outbox
+
+PAGE_KINDS = (datetime, uuid.UUID)
+
+
+@dataclass
+class SupportSessionToken:
+    """What opening a support session answers."""
+
+    access_token: str
+    expires_in: int
+    session: SupportSession
+    client: Client
+    token_type: str = "Bearer"
+
+
+def create_grant(
+    *, client_id: uuid.UUID, scope: str, reason: str, duration_hours: int, actor
+) -> SupportGrant:
+    """A company admin lets support in for `duration_hours` (1..168)."""
+    now = utcnow()
+    grant = SupportGrant(
+        id=uuid.uuid4(),
+        client_id=client_id,
+        scope=scope,
+        reason=reason,
+        created_by_id=actor.user_id,
+        created_at=now,
+        expires_at=now + timedelta(hours=duration_hours),
+    )
+    db.session().add(grant)
+    db.session().flush()
+    audit.record(
+        "support.grant_created",
+        client_id=client_id,
+        actor=actor,
+        target=grant,
+        target_type="support_grant",
+        details={"scope": scope, "reason": reason, "expires_at": _iso(grant)},
+    )
+    db.session().commit()
+    return grant
+
+
+def change_duration(grant: SupportGrant, duration_hours: int, *, actor) -> SupportGrant:
+    """Extend (or shorten) a live grant: it now ends `duration_hours` from now."""
+    grant = _lock(grant.id)
+    if not grant.is_live(utcnow()):
+        db.session().rollback()
+        raise Conflict("This grant has expired or was revoked.", code="grant_not_live")
+    previous = _iso(grant)
+    grant.expires_at = utcnow() + timedelta(hours=duration_hours)
+    audit.record(
+        "support.grant_changed",
+        client_id=grant.client_id,
+        actor=actor,
+        target=grant,
+        target_type="support_grant",
+        details={"previous_expires_at": previous, "expires_at": _iso(grant)},
+    )
+    db.session().commit()
+    return grant
+
+
+def revoke_grant(grant: SupportGrant, *, actor) -> None:
+    """Cut support off at once: the grant and every open session on it end now.
+
+    Repeating it is harmless and audits nothing more.
+    """
+    grant = _lock(grant.id)
+    if grant.revoked_at is not None:
+        db.session().rollback()
+        return
+    now = utcnow()
+    grant.revoked_at = now
+    grant.revoked_by_id = actor.user_id
+    ended = db.session().execute(
+        update(SupportSession)
+        .where(SupportSession.grant_id == grant.id, SupportSession.ended_at.is_(None))
+        .values(ended_at=now, ended_reason="grant_revoked")
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        "support.grant_revoked",
+        client_id=grant.client_id,
+        actor=actor,
+        target=grant,
+        target_type="support_grant",
+        details={"sessions_ended": ended.rowcount or 0},
+    )
+    db.session().commit()
+
+
+def list_grants(client_id: uuid.UUID, args: dict) -> Page:
+    """A client's grants, live and past, newest first."""
+    stmt = select(SupportGrant).where(SupportGrant.client_id == client_id)
+    columns = (SupportGrant.created_at, SupportGrant.id)
+    return keyset_page(stmt, columns, PAGE_KINDS, args)
+
+
+def list_grant_sessions(grant: SupportGrant, args: dict) -> Page:
+    """The support sessions opened on one grant, newest first."""
+    stmt = select(SupportSession).where(SupportSession.grant_id == grant.id)
+    columns = (SupportSession.started_at, SupportSession.id)
+    return keyset_page(stmt, columns, PAGE_KINDS, args)
+
+
+def live_grants(args: dict) -> Page:
+    """Every client's live grants, for support staff, newest first."""
+    stmt = select(SupportGrant).where(
+        SupportGrant.revoked_at.is_(None), SupportGrant.expires_at > utcnow()
+    )
+    columns = (SupportGrant.created_at, SupportGrant.id)
+    return keyset_page(stmt, columns, PAGE_KINDS, args)
+
+
+def open_session(grant_id: uuid.UUID, *, staff: User, ip: str | None):
+    """A support session on a live grant, its access token, and the admins told.
+
+    A missing, expired or revoked grant is 404, as it is absent from the list.
+    """
+    grant = _lock(grant_id, missing_ok=True)
+    now = utcnow()
+    if grant is None or not grant.is_live(now):
+        db.session().rollback()
+        raise NotFound("No live support grant with this id.")
+    ttl = timedelta(seconds=current_app.config["ACCESS_TOKEN_TTL"])
+    row = SupportSession(
+        id=uuid.uuid4(),
+        grant_id=grant.id,
+        staff_id=staff.id,
+        client_id=grant.client_id,
+        started_at=now,
+        expires_at=min(grant.expires_at, now + ttl),
+        ip=ip,
+    )
+    db.session().add(row)
+    db.session().flush()
+    audit.record(
+        "support.session_started",
+        client_id=grant.client_id,
+        actor=staff,
+        target=row,
+        target_type="support_session",
+        details={"grant_id": str(grant.id), "scope": grant.scope},
+    )
+    _notify_admins(grant, row, staff)
+    token, expires_in = _token(grant, row, staff)
+    db.session().commit()
+    return SupportSessionToken(token, expires_in, row, grant.client)
+
+
+def record_request(identity, *, method: str, path: str, status: int) -> None:
+    """The audit event of one request made under a support session (own commit)."""
+    audit.record(
+        "support.request",
+        client_id=identity.client_id,
+        actor=identity,
+        details={
+            "method": method,
+            "path": path,
+            "status": status,
+            "grant_id": str(identity.support.grant_id),
+            "session_id": str(identity.support.session_id),
+        },
+    )
+    db.session().commit()
+
+
+def _notify_admins(grant: SupportGrant, row: SupportSession, staff: User) -> None:
+    admins = (
+        db.session()
+        .scalars(
+            select(User).where(
+                User.client_id == grant.client_id,
+                User.role == "admin",
+                User.status == "active",
+            )
+        )
+        .all()
+    )
+    until = row.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+    for admin in admins:
+        outbox.notify_user(
+            admin,
+            "support_session_started",
+            title="Support session started",
+            body=f"{staff.name} from support opened a {grant.scope} session "
+            f"(until {until}). Reason: {grant.reason}",
+            data={
+                "grant_id": str(grant.id),
+                "session_id": str(row.id),
+                "staff_id": str(staff.id),
+                "scope": grant.scope,
+                "expires_at": row.expires_at.isoformat(),
+            },
+        )
+
+
+def _token(grant: SupportGrant, row: SupportSession, staff: User) -> tuple[str, int]:
+    return issue_access_token(
+        subject=staff.id,
+        session_id=row.id,
+        client_id=grant.client_id,
+        role="admin",
+        extra={
+            "kind": TOKEN_KIND,
+            "act": {"sub": str(staff.id)},
+            "gid": str(grant.id),
+            "scope": grant.scope,
+        },
+        expires_at=row.expires_at,
+    )
+
+
+def _lock(grant_id: uuid.UUID, *, missing_ok: bool = False) -> SupportGrant | None:
+    """The grant row, locked: revoking and opening a session serialise on it."""
+    grant = db.session().get(
+        SupportGrant,
+        grant_id,
+        with_for_update={"of": SupportGrant},
+        populate_existing=True,
+    )
+    if grant is None and not missing_ok:
+        raise NotFound("No such support grant.")
+    return grant
+
+
+def _iso(grant: SupportGrant) -> str:
+    return grant.expires_at.isoformat()
