@@ -36,18 +36,10 @@ def seed_demo_command():
         },
         actor=None,
     )
-    for role, email, name in DEMO_USERS:
+    people = [(client, *p) for p in DEMO_USERS] + [(None, *p) for p in STAFF]
+    for company, role, email, name in people:
         users.create_user(
-            client=client,
-            email=email,
-            name=name,
-            role=role,
-            password=DEMO_PASSWORD,
-            actor=None,
-        )
-    for role, email, name in STAFF:
-        users.create_user(
-            client=None,
+            client=company,
             email=email,
             name=name,
             role=role,
