@@ -1,0 +1,30 @@
+"""GET/POST /prospects/{id}/notes: activity notes."""
+
+import uuid
+
+from opsx_api.api.base import dump_page, use_args, use_schema
+from opsx_api.api.idempotency import replayable
+from opsx_api.api.prospects.common import ProspectsBase, live_prospect, ns
+from opsx_api.auth.identity import current_identity
+from opsx_api.pagination import PageArgsSchema
+from opsx_api.schemas.prospects import NoteCreateSchema, NoteSchema
+from opsx_api.services import prospects
+
+note_schema = NoteSchema()
+
+
+@ns.route("/<uuid:prospect_id>/notes")
+@ns.response(404, "Not found (or deleted, or another company's)", "Error")
+class ProspectNoteListResource(ProspectsBase):
+    @use_args(PageArgsSchema())
+    @dump_page(note_schema)
+    def get(self, args, prospect_id: uuid.UUID):
+        """A prospect's notes, newest first."""
+        return prospects.list_notes(live_prospect(prospect_id), args)
+
+    @use_schema(NoteCreateSchema())
+    @replayable(note_schema, 201)
+    def post(self, data, prospect_id: uuid.UUID):
+        """Add a note to a prospect (honours Idempotency-Key)."""
+        prospect = live_prospect(prospect_id)
+        return prospects.add_note(prospect, data["body"], actor=current_identity())
