@@ -40,10 +40,19 @@ def allocate(client_id: uuid.UUID, count: int = 1) -> int:
     Locks the client's counter row until the transaction ends: call it after
     the rows being changed are locked, just before committing.
     """
-    table = SyncCounter.__table__
     dialect = db.session().get_bind().dialect.name
+    last = db.session().execute(bump_statement(client_id, count, dialect)).scalar_one()
+    return last - count + 1
+
+
+def bump_statement(client_id: uuid.UUID, count: int, dialect: str):
+    """`last_seq += count` for the client (creating the row), returning the new value.
+
+    Public for bulk loaders (bench seeding) that write through Core.
+    """
+    table = SyncCounter.__table__
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
+    return (
         insert(table)
         .values(client_id=client_id, scope=SCOPE, last_seq=count)
         .on_conflict_do_update(
@@ -52,8 +61,6 @@ def allocate(client_id: uuid.UUID, count: int = 1) -> int:
         )
         .returning(table.c.last_seq)
     )
-    last = db.session().execute(stmt).scalar_one()
-    return last - count + 1
 
 
 def changes(client_id: uuid.UUID, since: str | None, limit: int) -> ChangesPage:
