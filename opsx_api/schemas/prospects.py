@@ -104,6 +104,10 @@ class ProspectSchema(Schema):
     fields_ = fields.Dict(data_key="fields", attribute="fields", dump_only=True)
     external_id = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
+    etag = fields.String(
+        dump_only=True,
+        metadata={"description": "send as If-Match to change or delete this version"},
+    )
     created_by = fields.UUID(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)

@@ -28,6 +28,7 @@ def test_create_answers_201_with_etag_and_location(client, tenant):
     assert data["fields"] == body["fields"]
     assert data["created_by"] == str(tenant.member.id)
     assert response.headers["ETag"] == f'"{uuid.UUID(data["id"]).hex}.1"'
+    assert data["etag"] == response.headers["ETag"]
     assert response.headers["Location"] == f"{API}/{data['id']}"
 
 
@@ -74,12 +75,30 @@ def test_create_with_non_json_is_415(client, tenant):
     assert response.get_json()["error"]["code"] == "unsupported_media_type"
 
 
-def test_staff_without_a_client_are_forbidden(client, factory):
+def test_staff_without_a_client_are_forbidden_everywhere(
+    client, factory, tenant, create
+):
+    made = create(tenant.admin_headers)
+    url = f"{API}/{made['id']}"
     support = factory.make_user(None, role="support")
     headers = factory.login(support).headers
-    response = client.get(API, headers=headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    calls = [
+        ("get", API, None),
+        ("post", API, {"name": "X"}),
+        ("get", url, None),
+        ("patch", url, {"name": "X"}),
+        ("delete", url, None),
+        ("get", f"{url}/notes", None),
+        ("post", f"{url}/notes", {"body": "X"}),
+        ("post", f"{url}/erase", None),
+        ("get", f"{API}/changes", None),
+        ("get", f"{API}/export", None),
+        ("post", f"{API}/import", None),
+    ]
+    for method, path, body in calls:
+        response = getattr(client, method)(path, json=body, headers=headers)
+        assert response.status_code == 403, (method, path)
+        assert response.get_json()["error"]["code"] == "forbidden"
 
 
 def test_read_answers_the_prospect_with_its_etag(client, tenant, create):
