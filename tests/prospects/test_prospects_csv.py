@@ -93,6 +93,20 @@ def test_import_matches_on_id_external_id_email_then_phone(client, tenant, creat
     assert listed["By Id"]["version"] == 2
 
 
+def test_a_key_given_by_one_row_is_found_by_the_next(client, tenant, create):
+    create(tenant.admin_headers, name="Adopted", email="a@example.test")
+    text = (
+        "external_id,name,email,status\n"
+        "E-9,Adopted,a@example.test,contacted\n"
+        "E-9,Adopted,,won\n"
+    )
+    response = _import(client, tenant.admin_headers, text)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["created"] == 0
+    [prospect] = _listed(client, tenant.admin_headers).values()
+    assert (prospect["external_id"], prospect["status"]) == ("E-9", "won")
+
+
 def test_import_reports_unknown_ids_and_ambiguous_matches(client, tenant, create):
     create(tenant.admin_headers, name="Twin A", email="twin@example.test")
     create(tenant.admin_headers, name="Twin B", email="twin@example.test")

@@ -104,6 +104,7 @@ def _apply_row(row, matcher, actor, result, created, changed, assigned) -> None:
         result.unchanged += 1
         return
     result.updated += 1
+    matcher.rekey(target)
     if target not in created:
         changed[target.id] = target
     if target.assigned_to and target.assigned_to != before:

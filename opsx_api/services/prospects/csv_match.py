@@ -54,6 +54,11 @@ class Matcher:
         if prospect.phone:
             self.by_phone[prospect.phone].append(prospect)
 
+    def rekey(self, prospect: Prospect) -> None:
+        """A row gave `prospect` an external_id: later rows find it by that."""
+        if prospect.external_id:
+            self.by_ext[prospect.external_id] = prospect
+
     def match(self, row: Row) -> Prospect | None:
         ext = row.data.get("external_id")
         if row.id is not None:
