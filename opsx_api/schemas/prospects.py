@@ -85,7 +85,7 @@ class Phone(fields.String):
         return text
 
 
-class LocationSchema(Schema):
+class ProspectLocationSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
     lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
@@ -100,7 +100,7 @@ class ProspectSchema(Schema):
     status = fields.String(dump_only=True)
     assigned_to = fields.UUID(dump_only=True)
     address = fields.String(dump_only=True)
-    location = fields.Nested(LocationSchema, dump_only=True, allow_none=True)
+    location = fields.Nested(ProspectLocationSchema, dump_only=True, allow_none=True)
     fields_ = fields.Dict(data_key="fields", attribute="fields", dump_only=True)
     external_id = fields.String(dump_only=True)
     version = fields.Integer(dump_only=True)
@@ -122,7 +122,7 @@ class ProspectUpdateSchema(Schema):
     status = fields.String(validate=validate.OneOf(PROSPECT_STATUSES))
     assigned_to = fields.UUID(allow_none=True)
     address = Text(max_length=500, allow_none=True)
-    location = fields.Nested(LocationSchema, allow_none=True)
+    location = fields.Nested(ProspectLocationSchema, allow_none=True)
     fields_ = CustomFields(data_key="fields", attribute="fields")
     external_id = Text(max_length=100, allow_none=True)
 
@@ -156,7 +156,7 @@ class ProspectListArgsSchema(PageArgsSchema):
     )
 
 
-class ChangesArgsSchema(Schema):
+class ProspectChangesArgsSchema(Schema):
     """`since` (the last `next_cursor`; empty: from the start) and `limit`."""
 
     since = fields.String(
@@ -178,7 +178,7 @@ class ChangesArgsSchema(Schema):
         return data
 
 
-class ChangeSchema(Schema):
+class ProspectChangeSchema(Schema):
     """`{op: "upsert", prospect}` or `{op: "delete", id}`."""
 
     op = fields.String(validate=validate.OneOf(("upsert", "delete")))
@@ -188,13 +188,13 @@ class ChangeSchema(Schema):
     )
 
 
-class ChangesPageSchema(Schema):
-    changes = fields.List(fields.Nested(ChangeSchema))
+class ProspectChangesPageSchema(Schema):
+    changes = fields.List(fields.Nested(ProspectChangeSchema))
     next_cursor = fields.String(metadata={"description": "pass as `since` next time"})
     has_more = fields.Boolean()
 
 
-class NoteSchema(Schema):
+class ProspectNoteSchema(Schema):
     id = fields.UUID(dump_only=True)
     prospect_id = fields.UUID(dump_only=True)
     author_id = fields.UUID(dump_only=True)
@@ -202,17 +202,17 @@ class NoteSchema(Schema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
-class NoteCreateSchema(Schema):
+class ProspectNoteCreateSchema(Schema):
     body = Text(max_length=5000, required=True)
 
 
-class ImportErrorSchema(Schema):
+class ProspectImportErrorSchema(Schema):
     row = fields.Integer(metadata={"description": "line number in the file"})
     errors = fields.Dict(metadata={"description": "per-column messages"})
 
 
-class ImportResultSchema(Schema):
+class ProspectImportResultSchema(Schema):
     created = fields.Integer()
     updated = fields.Integer()
     unchanged = fields.Integer()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
+    errors = fields.List(fields.Nested(ProspectImportErrorSchema))

@@ -7,10 +7,10 @@ from opsx_api.api.idempotency import replayable
 from opsx_api.api.prospects.common import ProspectsBase, live_prospect, ns
 from opsx_api.auth.identity import current_identity
 from opsx_api.pagination import PageArgsSchema
-from opsx_api.schemas.prospects import NoteCreateSchema, NoteSchema
+from opsx_api.schemas.prospects import ProspectNoteCreateSchema, ProspectNoteSchema
 from opsx_api.services import prospects
 
-note_schema = NoteSchema()
+note_schema = ProspectNoteSchema()
 
 
 @ns.route("/<uuid:prospect_id>/notes")
@@ -22,7 +22,7 @@ class ProspectNoteListResource(ProspectsBase):
         """A prospect's notes, newest first."""
         return prospects.list_notes(live_prospect(prospect_id), args)
 
-    @use_schema(NoteCreateSchema())
+    @use_schema(ProspectNoteCreateSchema())
     @replayable(note_schema, 201)
     def post(self, data, prospect_id: uuid.UUID):
         """Add a note to a prospect (honours Idempotency-Key)."""

@@ -2,7 +2,10 @@
 
 from opsx_api.api.base import dump_with, use_args
 from opsx_api.api.prospects.common import ProspectsBase, ns
-from opsx_api.schemas.prospects import ChangesArgsSchema, ChangesPageSchema
+from opsx_api.schemas.prospects import (
+    ProspectChangesArgsSchema,
+    ProspectChangesPageSchema,
+)
 from opsx_api.services import prospects
 from opsx_api.tenancy import tenant_id
 
@@ -10,8 +13,8 @@ from opsx_api.tenancy import tenant_id
 @ns.route("/changes")
 class ProspectChangesResource(ProspectsBase):
     @ns.response(400, "invalid_cursor", "Error")
-    @use_args(ChangesArgsSchema())
-    @dump_with(ChangesPageSchema())
+    @use_args(ProspectChangesArgsSchema())
+    @dump_with(ProspectChangesPageSchema())
     def get(self, args):
         """Everything changed since a cursor, deletions included, oldest first.
 

@@ -13,7 +13,7 @@ from opsx_api.api.prospects.common import ns
 from opsx_api.auth.identity import current_identity
 from opsx_api.clock import utcnow
 from opsx_api.errors import ApiError
-from opsx_api.schemas.prospects import ImportResultSchema
+from opsx_api.schemas.prospects import ProspectImportResultSchema
 from opsx_api.services import prospects
 from opsx_api.tenancy import tenant_get_or_404, tenant_id
 
@@ -37,7 +37,7 @@ class NotCsv(ApiError):
 class ProspectImportResource(AdminResource):
     @ns.response(413, "payload_too_large: too many rows", "Error")
     @ns.response(415, "unsupported_media_type: not text/csv", "Error")
-    @replayable(ImportResultSchema(), 200)
+    @replayable(ProspectImportResultSchema(), 200)
     def post(self):
         """Import prospects from CSV: good rows in, bad rows listed by line.
 
