@@ -203,3 +203,13 @@ def test_delete_hides_the_prospect_from_reads_and_lists(client, tenant, create):
 def test_delete_without_token_is_401(client, tenant, create):
     made = create(tenant.member_headers)
     assert client.delete(f"{API}/{made['id']}").status_code == 401
+
+
+def test_an_unknown_prospect_is_404_before_its_body_is_judged(client, tenant):
+    url = f"{API}/{uuid.uuid4()}"
+    headers = tenant.member_headers
+    assert client.patch(url, json={"name": None}, headers=headers).status_code == 404
+    assert client.post(f"{url}/notes", json={}, headers=headers).status_code == 404
+    query = {"limit": "x"}
+    response = client.get(f"{url}/notes", query_string=query, headers=headers)
+    assert response.status_code == 404

@@ -1,6 +1,7 @@
 """The prospects namespace, its base resource and the conditional-request helpers."""
 
 import uuid
+from functools import wraps
 
 from flask import request
 from flask_restx import Namespace
@@ -39,6 +40,20 @@ class ProspectsBase(BaseResource):
 def live_prospect(prospect_id: uuid.UUID) -> Prospect:
     """The caller's client's live prospect; a tombstone or another's is 404."""
     return prospects.live(tenant_get_or_404(Prospect, prospect_id))
+
+
+def with_prospect(func):
+    """Resolve `prospect_id` to the live prospect first: 404 before any 422.
+
+    Put it above `use_schema`/`use_args`: whether the resource exists is
+    answered before the body or query string is judged.
+    """
+
+    @wraps(func)
+    def wrapper(self, *args, prospect_id: uuid.UUID, **kwargs):
+        return func(self, *args, prospect=live_prospect(prospect_id), **kwargs)
+
+    return wrapper
 
 
 def if_match() -> frozenset[str] | None:

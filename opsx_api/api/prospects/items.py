@@ -1,7 +1,5 @@
 """GET/POST /prospects, GET/PATCH/DELETE /prospects/{id}."""
 
-import uuid
-
 from opsx_api.api.base import dump_page, dump_with, no_content, use_args, use_schema
 from opsx_api.api.idempotency import replayable
 from opsx_api.api.prospects.common import (
@@ -9,9 +7,9 @@ from opsx_api.api.prospects.common import (
     created_headers,
     etag_header,
     if_match,
-    live_prospect,
     ns,
     takes_if_match,
+    with_prospect,
 )
 from opsx_api.auth.identity import current_identity
 from opsx_api.schemas.prospects import (
@@ -49,31 +47,31 @@ class ProspectListResource(ProspectsBase):
 @ns.route("/<uuid:prospect_id>")
 @ns.response(404, "Not found (or deleted, or another company's)", "Error")
 class ProspectResource(ProspectsBase):
+    @with_prospect
     @dump_with(prospect_schema)
-    def get(self, prospect_id: uuid.UUID):
+    def get(self, prospect):
         """One prospect, with its ETag."""
-        prospect = live_prospect(prospect_id)
         return prospect, etag_header(prospect)
 
     @ns.response(412, "precondition_failed: changed since your If-Match", "Error")
     @ns.response(428, "precondition_required (only if configured)", "Error")
+    @with_prospect
     @use_schema(ProspectUpdateSchema())
     @dump_with(prospect_schema)
     @takes_if_match
-    def patch(self, data, prospect_id: uuid.UUID):
+    def patch(self, data, prospect):
         """Change a prospect (honours If-Match); reassigning pushes to the assignee."""
-        prospect = live_prospect(prospect_id)
         updated = prospects.update_prospect(
             prospect, data, actor=current_identity(), if_match=if_match()
         )
         return updated, etag_header(updated)
 
     @ns.response(412, "precondition_failed: changed since your If-Match", "Error")
+    @with_prospect
     @no_content
     @takes_if_match
-    def delete(self, prospect_id: uuid.UUID):
+    def delete(self, prospect):
         """Delete a prospect (honours If-Match); phones get a `delete` change."""
-        prospect = live_prospect(prospect_id)
         prospects.delete_prospect(
             prospect, actor=current_identity(), if_match=if_match()
         )
