@@ -54,3 +54,7 @@ def seed_demo_command():
 
 # Other features (prospects) add demo data of their own here.
 SEED_HOOKS: list = []
+
+from admin.seed_prospects import demo_prospects  # noqa: E402  (after SEED_HOOKS)
+
+SEED_HOOKS.append(demo_prospects)

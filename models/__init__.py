@@ -4,8 +4,10 @@ from models.audit_event import AuditEvent
 from models.base import Base
 from models.client import DEVICE_POLICIES, Client
 from models.device_session import PLATFORMS, DeviceSession, SpentRefreshToken
+from models.idempotency_key import IdempotencyKey
 from models.login_failure import LoginFailure
 from models.notification import DELIVERY_STATUSES, Notification, PushDelivery
+from models.prospect import PROSPECT_STATUSES, Prospect, ProspectNote, SyncCounter
 from models.request_count import ClientRequestCount
 from models.support import SUPPORT_SCOPES, SupportGrant, SupportSession
 from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
@@ -14,6 +16,7 @@ __all__ = [
     "DELIVERY_STATUSES",
     "DEVICE_POLICIES",
     "PLATFORMS",
+    "PROSPECT_STATUSES",
     "ROLES",
     "STAFF_ROLES",
     "SUPPORT_SCOPES",
@@ -23,11 +26,15 @@ __all__ = [
     "Client",
     "ClientRequestCount",
     "DeviceSession",
+    "IdempotencyKey",
     "LoginFailure",
     "Notification",
+    "Prospect",
+    "ProspectNote",
     "PushDelivery",
     "SpentRefreshToken",
     "SupportGrant",
     "SupportSession",
+    "SyncCounter",
     "User",
 ]

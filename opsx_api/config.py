@@ -61,6 +61,10 @@ SETTINGS = [
     Setting("DB_POOL_PRE_PING", False, _bool, "test each pooled connection first"),
     Setting("REQUEST_COUNT_FLUSH_SECONDS", 60, int, "write request counts this often"),
     Setting("REQUEST_COUNT_FLUSH_REQUESTS", 500, int, "...or after this many requests"),
+    Setting("IDEMPOTENCY_TTL_HOURS", 24, int, "Idempotency-Key answers kept this long"),
+    Setting("REQUIRE_IF_MATCH", False, _bool, "prospect writes without If-Match: 428"),
+    Setting("IMPORT_MAX_ROWS", 10_000, int, "largest prospect CSV import, in rows"),
+    Setting("PROSPECT_SCRUB_DAYS", 30, int, "deleted prospects' data erased after"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"

@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     from opsx_api.api.health import ns as health_ns
     from opsx_api.api.me import ns as me_ns
     from opsx_api.api.operator import ns as operator_ns
+    from opsx_api.api.prospects import ns as prospects_ns
     from opsx_api.api.sessions import ns as sessions_ns
     from opsx_api.api.support import ns as support_ns
     from opsx_api.api.support_grants import ns as support_grants_ns
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
     api.add_namespace(support_grants_ns, path="/admin/support-grants")
     api.add_namespace(support_ns, path="/support")
     api.add_namespace(operator_ns, path="/operator")
+    api.add_namespace(prospects_ns, path="/prospects")
     api.models.update(MODELS)
     api.models["Error"] = ERROR_MODEL
     api.models["ErrorBody"] = ERROR_MODEL["error"].model

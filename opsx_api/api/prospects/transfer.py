@@ -1,0 +1,79 @@
+"""Company admins: CSV import and export, and erasure on a person's request."""
+
+import uuid
+
+from flask import Response, request, stream_with_context
+
+from models import Prospect
+from opsx_api.api.admin_base import AdminResource
+from opsx_api.api.base import no_content
+from opsx_api.api.docs import add_doc
+from opsx_api.api.idempotency import replayable
+from opsx_api.api.prospects.common import ns
+from opsx_api.auth.identity import current_identity
+from opsx_api.clock import utcnow
+from opsx_api.errors import ApiError
+from opsx_api.schemas.prospects import ProspectImportResultSchema
+from opsx_api.services import prospects
+from opsx_api.tenancy import tenant_get_or_404, tenant_id
+
+CSV_TYPES = ("text/csv", "application/csv")
+CSV_BODY = {
+    "file": {
+        "in": "body",
+        "schema": {"type": "string"},
+        "description": "the CSV file (Content-Type: text/csv, UTF-8); columns id, "
+        "external_id, name, phone, email, status, address, lat, lng, assigned_to "
+        "(email or id), fields.<key>; `name` is required",
+    }
+}
+
+
+class NotCsv(ApiError):
+    status, code, message = 415, "unsupported_media_type", "Send text/csv."
+
+
+@ns.route("/import")
+class ProspectImportResource(AdminResource):
+    @ns.response(413, "payload_too_large: too many rows", "Error")
+    @ns.response(415, "unsupported_media_type: not text/csv", "Error")
+    @replayable(ProspectImportResultSchema(), 200)
+    def post(self):
+        """Import prospects from CSV: good rows in, bad rows listed by line.
+
+        Importing the same file again changes nothing (see the natural key in
+        the README). Honours Idempotency-Key.
+        """
+        if request.mimetype not in CSV_TYPES:
+            raise NotCsv()
+        return prospects.import_csv(request.get_data(), actor=current_identity())
+
+    add_doc(post, params=CSV_BODY)
+
+
+@ns.route("/export")
+class ProspectExportResource(AdminResource):
+    @ns.produces(["text/csv"])
+    def get(self):
+        """Every live prospect as CSV (formula-like cells are neutralised)."""
+        lines = prospects.export_csv(tenant_id(), actor=current_identity())
+        name = f"prospects-{utcnow():%Y%m%d}.csv"
+        return Response(
+            stream_with_context(lines),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+
+@ns.route("/<uuid:prospect_id>/erase")
+@ns.response(404, "Not found (or another company's)", "Error")
+class ProspectEraseResource(AdminResource):
+    @no_content
+    def post(self, prospect_id: uuid.UUID):
+        """Erase a prospect's personal data on that person's request.
+
+        Name, phone, email, address, location, fields and notes are gone; the
+        row stays as a deleted tombstone so phones drop their copy.
+        """
+        prospect = tenant_get_or_404(Prospect, prospect_id)
+        prospects.erase(prospect, actor=current_identity())

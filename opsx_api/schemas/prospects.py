@@ -1,0 +1,218 @@
+"""Prospect schemas: separate views for reading, creating, updating and listing.
+
+A client can never set `id`, `client_id`, `version`, `change_seq` or timestamps:
+those fields are dump-only or absent from the input schemas.
+"""
+
+import json
+import math
+import re
+import uuid
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate
+
+from models import PROSPECT_STATUSES
+from opsx_api.pagination import PageArgsSchema
+from opsx_api.schemas.common import NormalisedEmail, Text
+
+FIELDS_MAX_KEYS = 50
+FIELDS_MAX_BYTES = 8192
+FIELD_VALUE_MAX_LENGTH = 1000
+FIELD_LIST_MAX_ITEMS = 50
+FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]{1,38}[0-9]$")
+CHANGES_DEFAULT_LIMIT = 500
+CHANGES_MAX_LIMIT = 1000
+
+
+class CustomFields(fields.Dict):
+    """The company's own fields: a flat JSON object of bounded size.
+
+    Keys: 1-64 letters, digits, `_` or `-`. Values: strings (up to 1000
+    characters), finite numbers, booleans, null, or lists of those (50 items).
+    At most 50 keys and 8 KiB of JSON, so one row never bloats a phone's sync.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(keys=fields.String(), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if len(value) > FIELDS_MAX_KEYS:
+            raise ValidationError(f"At most {FIELDS_MAX_KEYS} fields.")
+        errors = {}
+        for key, item in value.items():
+            problem = _key_problem(key) or _value_problem(item)
+            if problem:
+                errors[key] = [problem]
+        if errors:
+            raise ValidationError(errors)
+        if len(json.dumps(value, separators=(",", ":"))) > FIELDS_MAX_BYTES:
+            raise ValidationError(f"At most {FIELDS_MAX_BYTES} bytes of JSON.")
+        return value
+
+
+def _key_problem(key: str) -> str | None:
+    if not FIELD_KEY.match(key):
+        return "Keys are 1-64 letters, digits, '_' or '-'."
+    return None
+
+
+def _value_problem(item, *, nested: bool = False) -> str | None:
+    if isinstance(item, list) and not nested:
+        if len(item) > FIELD_LIST_MAX_ITEMS:
+            return f"Lists hold at most {FIELD_LIST_MAX_ITEMS} items."
+        problems = (_value_problem(inner, nested=True) for inner in item)
+        return next((p for p in problems if p), None)
+    if item is None or isinstance(item, bool):
+        return None
+    if isinstance(item, int | float):
+        return None if math.isfinite(item) else "Numbers must be finite."
+    if isinstance(item, str):
+        if len(item) > FIELD_VALUE_MAX_LENGTH:
+            return f"Strings hold at most {FIELD_VALUE_MAX_LENGTH} characters."
+        return None
+    return "Values are strings, numbers, booleans, null or lists of those."
+
+
+class Phone(fields.String):
+    """A phone number as people write it: digits, an optional +, spaces ( ) . - /."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3:
+            raise ValidationError("Not a valid phone number.")
+        return text
+
+
+class ProspectLocationSchema(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
+    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
+
+
+class ProspectSchema(Schema):
+    """A prospect as read. `version` is what the ETag carries."""
+
+    id = fields.UUID(dump_only=True)
+    name = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    assigned_to = fields.UUID(dump_only=True)
+    address = fields.String(dump_only=True)
+    location = fields.Nested(ProspectLocationSchema, dump_only=True, allow_none=True)
+    fields_ = fields.Dict(data_key="fields", attribute="fields", dump_only=True)
+    external_id = fields.String(dump_only=True)
+    version = fields.Integer(dump_only=True)
+    etag = fields.String(
+        dump_only=True,
+        metadata={"description": "send as If-Match to change or delete this version"},
+    )
+    created_by = fields.UUID(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+    updated_at = fields.AwareDateTime(dump_only=True)
+
+
+class ProspectUpdateSchema(Schema):
+    """PATCH: every key optional; `null` clears an optional one. `fields` replaces."""
+
+    name = Text(max_length=200)
+    phone = Phone(allow_none=True)
+    email = NormalisedEmail(allow_none=True)
+    status = fields.String(validate=validate.OneOf(PROSPECT_STATUSES))
+    assigned_to = fields.UUID(allow_none=True)
+    address = Text(max_length=500, allow_none=True)
+    location = fields.Nested(ProspectLocationSchema, allow_none=True)
+    fields_ = CustomFields(data_key="fields", attribute="fields")
+    external_id = Text(max_length=100, allow_none=True)
+
+
+class ProspectCreateSchema(ProspectUpdateSchema):
+    name = Text(max_length=200, required=True)
+
+
+class AssigneeFilter(fields.String):
+    """A user id, `me`, or `none` (unassigned)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if text in ("me", "none"):
+            return text
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            raise ValidationError("A user id, `me` or `none`.") from None
+
+
+class ProspectListArgsSchema(PageArgsSchema):
+    q = Text(
+        max_length=200,
+        min_length=0,
+        metadata={"description": "name, phone or email contains (literal, any case)"},
+    )
+    status = fields.String(validate=validate.OneOf(PROSPECT_STATUSES))
+    assigned_to = AssigneeFilter(
+        metadata={"description": "a user id, `me`, or `none` for unassigned"}
+    )
+
+
+class ProspectChangesArgsSchema(Schema):
+    """`since` (the last `next_cursor`; empty: from the start) and `limit`."""
+
+    since = fields.String(
+        load_default=None,
+        metadata={"description": "next_cursor of the previous call; omit at first"},
+    )
+    limit = fields.Integer(
+        load_default=CHANGES_DEFAULT_LIMIT,
+        validate=validate.Range(min=1),
+        metadata={
+            "description": f"default {CHANGES_DEFAULT_LIMIT}, capped at "
+            f"{CHANGES_MAX_LIMIT}"
+        },
+    )
+
+    @post_load
+    def _cap(self, data, **_kwargs):
+        data["limit"] = min(data["limit"], CHANGES_MAX_LIMIT)
+        return data
+
+
+class ProspectChangeSchema(Schema):
+    """`{op: "upsert", prospect}` or `{op: "delete", id}`."""
+
+    op = fields.String(validate=validate.OneOf(("upsert", "delete")))
+    id = fields.UUID(metadata={"description": "only for op=delete"})
+    prospect = fields.Nested(
+        ProspectSchema, metadata={"description": "only for op=upsert"}
+    )
+
+
+class ProspectChangesPageSchema(Schema):
+    changes = fields.List(fields.Nested(ProspectChangeSchema))
+    next_cursor = fields.String(metadata={"description": "pass as `since` next time"})
+    has_more = fields.Boolean()
+
+
+class ProspectNoteSchema(Schema):
+    id = fields.UUID(dump_only=True)
+    prospect_id = fields.UUID(dump_only=True)
+    author_id = fields.UUID(dump_only=True)
+    body = fields.String(dump_only=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+
+class ProspectNoteCreateSchema(Schema):
+    body = Text(max_length=5000, required=True)
+
+
+class ProspectImportErrorSchema(Schema):
+    row = fields.Integer(metadata={"description": "line number in the file"})
+    errors = fields.Dict(metadata={"description": "per-column messages"})
+
+
+class ProspectImportResultSchema(Schema):
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    errors = fields.List(fields.Nested(ProspectImportErrorSchema))

@@ -1,0 +1,158 @@
+"""`Idempotency-Key`: a retried POST replays its first answer instead of acting twice.
+
+Keys belong to one user of one client and live `OPSX_IDEMPOTENCY_TTL_HOURS`
+(24). The key row is inserted before the work and committed with it, in one
+transaction: of two concurrent requests with one key, the unique constraint
+lets one insert; the other waits for it to commit, fails, and replays its
+stored answer. A request that fails stores nothing, so its retry runs again.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from models import IdempotencyKey
+from opsx_api import db
+from opsx_api.clock import utcnow
+from opsx_api.errors import BadRequest, Conflict, ValidationFailed
+
+T = TypeVar("T")
+KEY_MAX_LENGTH = 255
+
+
+@dataclass
+class StoredResponse:
+    """An answer as sent, so it can be sent again."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    replayed: bool = False
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """The hash that says whether a retry is "the same request"."""
+    digest = hashlib.sha256(f"{method} {path}\n".encode())
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def run(
+    *,
+    client_id: uuid.UUID,
+    user_id: uuid.UUID,
+    key: str | None,
+    request_hash: str,
+    perform: Callable[[], T],
+    render: Callable[[T], StoredResponse],
+) -> StoredResponse:
+    """Run `perform` (which must not commit) once per key, commit, and answer.
+
+    Without a key it simply runs and commits. With a key already used for the
+    same request it replays; for another request it is 422
+    `idempotency_key_reused`.
+    """
+    if key is None:
+        return _commit(render(perform()))
+    _check_key(key)
+    previous = _find(client_id, user_id, key)
+    if previous is not None:
+        return _replay(previous, request_hash)
+    row = IdempotencyKey(
+        id=uuid.uuid4(),
+        client_id=client_id,
+        user_id=user_id,
+        key=key,
+        request_hash=request_hash,
+        response_headers={},
+        created_at=utcnow(),
+    )
+    db.session().add(row)
+    try:
+        db.session().flush()  # waits here while a concurrent twin is in flight
+    except IntegrityError:
+        db.session().rollback()
+        return _replay_winner(client_id, user_id, key, request_hash)
+    try:
+        response = render(perform())
+    except BaseException:
+        db.session().rollback()
+        raise
+    row.status_code = response.status
+    row.response_body = response.body
+    row.response_headers = response.headers
+    return _commit(response)
+
+
+def purge_expired(*, dry_run: bool = False) -> int:
+    """Delete keys past their retention; the count. For `flask admin purge`."""
+    cutoff = _cutoff()
+    if dry_run:
+        stmt = select(IdempotencyKey.id).where(IdempotencyKey.created_at <= cutoff)
+        return len(db.session().scalars(stmt).all())
+    result = db.session().execute(
+        delete(IdempotencyKey).where(IdempotencyKey.created_at <= cutoff)
+    )
+    db.session().commit()
+    return result.rowcount or 0
+
+
+def _commit(response: StoredResponse) -> StoredResponse:
+    db.session().commit()
+    return response
+
+
+def _check_key(key: str) -> None:
+    if not 1 <= len(key) <= KEY_MAX_LENGTH or not all(33 <= ord(c) < 127 for c in key):
+        raise BadRequest(
+            "Idempotency-Key must be 1-255 visible ASCII characters.",
+            code="invalid_idempotency_key",
+        )
+
+
+def _cutoff():
+    return utcnow() - timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
+
+
+def _find(client_id, user_id, key) -> IdempotencyKey | None:
+    """The live record of a key; an expired one is removed so the key is free."""
+    row = db.session().scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.client_id == client_id,
+            IdempotencyKey.user_id == user_id,
+            IdempotencyKey.key == key,
+        )
+    )
+    if row is not None and row.created_at <= _cutoff():
+        db.session().delete(row)
+        db.session().flush()
+        return None
+    return row
+
+
+def _replay_winner(client_id, user_id, key, request_hash) -> StoredResponse:
+    winner = _find(client_id, user_id, key)
+    if winner is None:  # the twin rolled back after all; the client may retry
+        raise Conflict(
+            "A request with this Idempotency-Key is in progress; retry.",
+            code="idempotency_key_in_use",
+        )
+    return _replay(winner, request_hash)
+
+
+def _replay(row: IdempotencyKey, request_hash: str) -> StoredResponse:
+    if row.request_hash != request_hash:
+        raise ValidationFailed(
+            "This Idempotency-Key was used for another request.",
+            code="idempotency_key_reused",
+        )
+    return StoredResponse(
+        row.status_code, row.response_body, dict(row.response_headers), replayed=True
+    )
