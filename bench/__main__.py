@@ -3,7 +3,7 @@
 import json
 import sys
 
-from bench import session_read
+from bench import prospect_pages, session_read
 from bench.server import bench_database, gunicorn
 
 
@@ -11,14 +11,24 @@ def main() -> int:
     report = {}
     with bench_database() as url:
         print(f"database: {url.split('@')[-1].split('?')[0]}", flush=True)
-        email = session_read.seed_user(url)
+        email, client_id = session_read.seed_user(url)
         with gunicorn(url) as port:
-            report["session_read"] = session_read.run(port, email)
+            report["session_read"] = read = session_read.run(port, email)
             print(
                 "auth GET /auth/session vs bare GET /health: "
-                f"{report['session_read']['session_rps']} vs "
-                f"{report['session_read']['bare_rps']} req/s, "
-                f"ratio {report['session_read']['ratio']} (target >= 0.5)",
+                f"{read['session_rps']} vs {read['bare_rps']} req/s, "
+                f"ratio {read['ratio']} (target >= 0.5)",
+                flush=True,
+            )
+            report["prospects"] = pages = prospect_pages.run(port, url, client_id)
+            print(
+                "GET /prospects?limit=50 at 100,000 rows vs bare: "
+                f"{pages['list_rps']} vs {pages['bare_rps']} req/s, ratio "
+                f"{pages['list_ratio']} (target >= 0.25); search "
+                f"{pages['search_rps']} req/s, ratio {pages['search_ratio']}, "
+                f"p95 {pages['search_p95_ms']} ms (target < 50 ms); changes feed "
+                f"{pages['changes_per_s']} changes/s, 10,000 in "
+                f"{pages['catch_up_10k_s']} s",
                 flush=True,
             )
     print(json.dumps(report, indent=2))

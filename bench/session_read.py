@@ -9,8 +9,8 @@ from bench.server import app_env
 PASSWORD = "bench-user-password-2026"
 
 
-def seed_user(database_url: str) -> str:
-    """A client with one member; returns the member's email."""
+def seed_user(database_url: str) -> tuple[str, object]:
+    """A client with an admin and one member: (the member's email, client id)."""
     import os
 
     os.environ.update(app_env(database_url, OPSX_ARGON2_PROFILE="owasp"))
@@ -36,10 +36,11 @@ def seed_user(database_url: str) -> str:
         from opsx_api import db
 
         db.get_db().engine.dispose()
-    return "member@bench.test"
+    return "member@bench.test", client.id
 
 
 def login(port: int, email: str, device_id: str = "bench-phone") -> str:
+    """An access token for `email` through the real login."""
     body = json.dumps(
         {
             "email": email,

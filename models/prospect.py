@@ -109,9 +109,7 @@ class Prospect(UUIDPrimaryKey, Base):
 
     @property
     def location(self) -> dict[str, float] | None:
-        if self.lat is None or self.lng is None:
-            return None
-        return {"lat": self.lat, "lng": self.lng}
+        return location_of(self)
 
     @property
     def is_deleted(self) -> bool:
@@ -120,7 +118,19 @@ class Prospect(UUIDPrimaryKey, Base):
     @property
     def etag(self) -> str:
         """A strong entity tag: the same id and version is the same representation."""
-        return f'"{self.id.hex}.{self.version}"'
+        return etag_of(self)
+
+
+def location_of(row) -> dict[str, float] | None:
+    """`{lat, lng}` of a prospect object or result row, or None."""
+    if row.lat is None or row.lng is None:
+        return None
+    return {"lat": row.lat, "lng": row.lng}
+
+
+def etag_of(row) -> str:
+    """The strong ETag of a prospect object or result row: its id and version."""
+    return f'"{row.id.hex}.{row.version}"'
 
 
 def _trigram(column) -> Index:

@@ -66,14 +66,24 @@ def _parse(kind: type, value: Any) -> Any:
 
 
 def keyset_page(
-    stmt: Select, columns: tuple, kinds: tuple[type, ...], args: dict
+    stmt: Select,
+    columns: tuple,
+    kinds: tuple[type, ...],
+    args: dict,
+    *,
+    rows_only: bool = False,
 ) -> Page:
-    """Newest first over `columns` (e.g. created_at, id), one page after `cursor`."""
+    """Newest first over `columns` (e.g. created_at, id), one page after `cursor`.
+
+    With `rows_only` the statement selects columns and the page holds result
+    rows (cheaper than ORM objects for read-only lists).
+    """
     limit = args["limit"]
     if args.get("cursor"):
         stmt = stmt.where(tuple_(*columns) < decode_cursor(args["cursor"], kinds))
     stmt = stmt.order_by(*(c.desc() for c in columns)).limit(limit + 1)
-    rows = list(db.session().scalars(stmt))
+    result = db.session().execute(stmt)
+    rows = list(result if rows_only else result.scalars())
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]

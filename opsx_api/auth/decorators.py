@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from opsx_api.api.docs import add_doc, response_doc
 from opsx_api.auth.identity import authenticate
 from opsx_api.errors import Forbidden
 
@@ -19,7 +18,11 @@ def authenticated(func):
 
 
 def roles_required(*roles: str):
-    """Allow only callers whose effective role is one of `roles` (else 403)."""
+    """Allow only callers whose effective role is one of `roles` (else 403).
+
+    Used in `method_decorators`, which flask-restx applies on every request: it
+    must stay cheap (no documentation merging here).
+    """
 
     def decorator(func):
         @wraps(func)
@@ -28,6 +31,6 @@ def roles_required(*roles: str):
                 raise Forbidden(f"This needs the role {' or '.join(roles)}.")
             return func(*args, **kwargs)
 
-        return add_doc(wrapper, **response_doc(403, "Forbidden for this role"))
+        return wrapper
 
     return decorator

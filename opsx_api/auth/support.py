@@ -18,7 +18,6 @@ from flask import g, request
 
 from models import SupportSession
 from opsx_api import db
-from opsx_api.api.docs import add_doc, response_doc
 from opsx_api.auth.identity import TOKEN_LOADERS, Identity, current_identity
 from opsx_api.clock import utcnow
 from opsx_api.errors import Forbidden, Unauthorized
@@ -102,7 +101,7 @@ def no_support(func):
             raise Forbidden("A support session cannot do this.")
         return func(*args, **kwargs)
 
-    return add_doc(wrapper, **response_doc(403, "Forbidden for this role"))
+    return wrapper
 
 
 TOKEN_LOADERS[TOKEN_KIND] = load_support_identity

@@ -12,8 +12,9 @@ import uuid
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from models import PROSPECT_STATUSES
+from models.prospect import etag_of, location_of
 from opsx_api.pagination import PageArgsSchema
-from opsx_api.schemas.common import NormalisedEmail, Text
+from opsx_api.schemas.common import NormalisedEmail, ObjectSchema, Text
 
 FIELDS_MAX_KEYS = 50
 FIELDS_MAX_BYTES = 8192
@@ -90,8 +91,18 @@ class ProspectLocationSchema(Schema):
     lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
 
-class ProspectSchema(Schema):
-    """A prospect as read. `version` is what the ETag carries."""
+class ProspectSchema(ObjectSchema):
+    """A prospect as read. `version` is what the ETag carries.
+
+    It dumps ORM objects and plain result rows alike (lists use rows: no ORM
+    objects to build): `location` and `etag` are derived from the columns.
+    """
+
+    _DERIVED = {"location": location_of, "etag": etag_of}
+
+    def get_attribute(self, obj, attr, default):
+        derive = self._DERIVED.get(attr)
+        return derive(obj) if derive else getattr(obj, attr, default)
 
     id = fields.UUID(dump_only=True)
     name = fields.String(dump_only=True)

@@ -44,8 +44,8 @@ def live(prospect: Prospect) -> Prospect:
 
 
 def list_prospects(client_id: uuid.UUID, args: dict, *, user_id: uuid.UUID) -> Page:
-    """A page of live prospects, newest first: `q`, `status`, `assigned_to`."""
-    stmt = select(Prospect).where(
+    """A page of live prospects (result rows), newest first: `q`, `status`, ..."""
+    stmt = select(*Prospect.__table__.columns).where(
         Prospect.client_id == client_id, Prospect.deleted_at.is_(None)
     )
     if args.get("q"):
@@ -62,7 +62,7 @@ def list_prospects(client_id: uuid.UUID, args: dict, *, user_id: uuid.UUID) -> P
             Prospect.assigned_to == (user_id if assignee == "me" else assignee)
         )
     columns = (Prospect.created_at, Prospect.id)
-    return keyset_page(stmt, columns, (datetime, uuid.UUID), args)
+    return keyset_page(stmt, columns, (datetime, uuid.UUID), args, rows_only=True)
 
 
 def add(data: dict, *, actor) -> Prospect:
