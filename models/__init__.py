@@ -5,7 +5,12 @@ from models.base import Base
 from models.client import DEVICE_POLICIES, Client
 from models.device_session import PLATFORMS, DeviceSession, SpentRefreshToken
 from models.login_failure import LoginFailure
-from models.notification import DELIVERY_STATUSES, Notification, PushDelivery
+from models.notification import (
+    DELIVERY_STATUSES,
+    Broadcast,
+    Notification,
+    PushDelivery,
+)
 from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
 
 __all__ = [
@@ -17,6 +22,7 @@ __all__ = [
     "TENANT_ROLES",
     "AuditEvent",
     "Base",
+    "Broadcast",
     "Client",
     "DeviceSession",
     "LoginFailure",
