@@ -58,6 +58,16 @@ SETTINGS = [
     Setting("RETENTION_DAYS", 365, int, "audit events and login IPs kept this long"),
     Setting("DELETION_GRACE_DAYS", 30, int, "self-deletion grace before erasure"),
     Setting("PUSH_TOKEN_STALE_DAYS", 270, int, "push tokens not refreshed are pruned"),
+    Setting("FCM_TIMEOUT", 5.0, float, "seconds to wait for FCM per push"),
+    Setting("WORKER_THREADS", 16, int, "concurrent FCM sends per worker process"),
+    Setting("WORKER_BATCH", 32, int, "pushes a worker claims per transaction"),
+    Setting("WORKER_POLL_SECONDS", 1.0, float, "idle worker looks for work this often"),
+    Setting("PUSH_MAX_ATTEMPTS", 10, int, "sends of one push before it is failed"),
+    Setting("PUSH_LEASE_SECONDS", 60, int, "a claimed push is due again after this"),
+    Setting("PUSH_BACKOFF_BASE_SECONDS", 2.0, float, "first retry delay (doubles)"),
+    Setting("PUSH_BACKOFF_MAX_SECONDS", 900.0, float, "longest retry delay"),
+    Setting("PUSH_CONFIG_ERROR_BACKOFF_SECONDS", 600.0, float, "retry after FCM auth"),
+    Setting("PUSH_DELIVERY_RETENTION_DAYS", 30, int, "finished push deliveries kept"),
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
 ]
 
