@@ -1,5 +1,6 @@
 """Admin tasks as Flask CLI groups, calling the same services as the API."""
 
+from admin import purge  # noqa: F401 - registers `flask admin purge`
 from admin.commands import admin_group
 from admin.seed import seed_demo_command
 
