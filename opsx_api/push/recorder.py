@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from opsx_api.push.claim import Job
 from opsx_api.push.fcm_result import SendResult
@@ -97,7 +96,7 @@ class Recorder:
             return
         try:
             statuses: list = record_all(self.engine, items, self.policy)
-        except SQLAlchemyError as exc:
+        except Exception as exc:  # noqa: BLE001 - this thread must outlive any error
             # Unwritten: the leases run out and these pushes go again. Better
             # twice (same collapse key) than never.
             log.error(

@@ -40,7 +40,7 @@ class WorkerSettings:
     """The worker's knobs, read from `OPSX_` settings (see notes/push.md)."""
 
     threads: int = 16
-    batch: int = 32
+    batch: int = 64
     poll_seconds: float = 1.0
     lease_seconds: float = 60.0
     idle_days: int = 30
@@ -171,8 +171,14 @@ class Worker:
 
     def _still_wanted(self, job: claim.Job) -> bool:
         """Re-check a push that waited since its claim (FCM slow, pool busy)."""
-        if time.monotonic() - job.claimed_at < RECHECK_AFTER_SECONDS:
+        waited = time.monotonic() - job.claimed_at
+        if waited < RECHECK_AFTER_SECONDS:
             return True
+        if waited > self.settings.lease_seconds - self.fcm.timeout - 1:
+            # The lease may run out mid-send and another worker take the push:
+            # hand it back instead of risking a double send.
+            self._release([job])
+            return False
         try:
             return claim.recheck(self.engine, job, idle_days=self.settings.idle_days)
         except SQLAlchemyError:

@@ -1,9 +1,13 @@
 """The worker delivers through pyfcm to the FCM emulator, and only where it should."""
 
+import time
+from dataclasses import replace
+
 from sqlalchemy import update
 
 from models import User
 from opsx_api import db
+from opsx_api.push import claim
 from tests.push.helpers import kinds_and_statuses, notify, push_for, pushes
 
 
@@ -216,3 +220,45 @@ def test_a_payload_fcm_refuses_fails_without_retrying(factory, app, deliver, emu
 
     row = push_for(app, notification_id)
     assert row.status == "failed" and "INVALID_ARGUMENT" in row.last_error
+
+
+def claim_one(app):
+    with app.app_context():
+        [job] = claim.claim_due(db.get_db().engine, 1, lease_seconds=60, idle_days=30)
+    return job
+
+
+def test_a_push_that_waited_is_checked_again_right_before_sending(
+    factory, app, make_worker, emulator
+):
+    user = factory.make_user(factory.make_client())
+    factory.login(user, push_token="waiting-phone")
+    notification_id = notify(app, user)
+    job = claim_one(app)
+    with app.app_context():  # deactivated while the push sat in the pool
+        db.session().execute(
+            update(User).where(User.id == user.id).values(status="deactivated")
+        )
+        db.session().commit()
+    worker = make_worker()
+
+    worker._deliver(replace(job, claimed_at=time.monotonic() - 2))
+
+    assert emulator.attempts("waiting-phone") == 0
+    assert push_for(app, notification_id).status == "cancelled"
+
+
+def test_a_push_whose_lease_may_run_out_is_handed_back_unsent(
+    factory, app, make_worker, emulator
+):
+    user = factory.make_user(factory.make_client())
+    factory.login(user, push_token="late-phone")
+    notification_id = notify(app, user)
+    job = claim_one(app)
+    worker = make_worker()
+
+    worker._deliver(replace(job, claimed_at=time.monotonic() - 59))
+
+    assert emulator.attempts("late-phone") == 0
+    row = push_for(app, notification_id)
+    assert (row.status, row.attempts) == ("queued", 0)  # due again at once
