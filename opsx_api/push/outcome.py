@@ -57,8 +57,9 @@ def record_all(
 ) -> list[str | None]:
     """Store many send outcomes in one short transaction; the status each left.
 
-    Successes (nearly all of them) are written with one executemany; a status of
-    None means the row had changed meanwhile (cancelled, or claimed again).
+    Successes (nearly all of them) are written with one statement and reported
+    `sent`: they went out, whatever the row says now. For the rest, None means
+    the row had changed meanwhile (cancelled, or claimed again after the lease).
     """
     now = utcnow()
     sent = [(job, r) for job, r in outcomes if r.outcome == "sent"]

@@ -121,8 +121,8 @@ class Worker:
             with self._changed:
                 if once and not self._pending:
                     return
-                # Nothing due: wait for a send to finish (it may schedule more) or
-                # for the poll interval, whichever comes first.
+                # Nothing due: look again after the poll interval (or, for --once,
+                # as soon as the last send in flight has finished).
                 self._changed.wait(poll)
 
     def _claim(self) -> list[claim.Job]:
