@@ -262,9 +262,10 @@ def worker_command(once: bool) -> None:
         _log(logging.INFO, "worker.stopping", signal=signal.Signals(signum).name)
         worker.stop()
 
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, on_signal)
     _log(
         logging.INFO,
         "worker.started",
@@ -277,4 +278,6 @@ def worker_command(once: bool) -> None:
         stats = worker.run(once=once)
     finally:
         worker.engine.dispose()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     _log(logging.INFO, "worker.stopped", **dict(sorted(stats.items())))

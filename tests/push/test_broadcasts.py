@@ -66,19 +66,23 @@ def test_broadcast_reaches_every_active_user_and_counts_match_the_emulator(
     assert [n["title"] for n in inbox.get_json()["data"]] == ["All hands"]
 
 
-def test_broadcast_to_chosen_users_only(factory, app, client, deliver, emulator):
+def test_broadcast_to_chosen_users_only_skipping_deactivated_ones(
+    factory, app, client, deliver, emulator
+):
     company = factory.make_client()
     admin = factory.login(factory.admin_of(company))
     chosen, other = factory.make_user(company), factory.make_user(company)
     factory.login(chosen, push_token="chosen-phone")
     factory.login(other, push_token="other-phone")
+    leaver = factory.make_user(company)
+    client.post(f"/api/v1/admin/users/{leaver.id}/deactivate", headers=admin.headers)
 
     response = broadcast(
         client,
         admin,
         title="Just you",
         body="Call the office",
-        user_ids=[str(chosen.id), str(chosen.id)],
+        user_ids=[str(chosen.id), str(chosen.id), str(leaver.id)],
     )
 
     assert response.status_code == 202

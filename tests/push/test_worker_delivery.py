@@ -262,3 +262,32 @@ def test_a_push_whose_lease_may_run_out_is_handed_back_unsent(
     assert emulator.attempts("late-phone") == 0
     row = push_for(app, notification_id)
     assert (row.status, row.attempts) == ("queued", 0)  # due again at once
+
+
+def test_flask_worker_once_delivers_what_is_due_and_exits(
+    factory, app, runner, emulator, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FCM_ENDPOINT", emulator.origin)
+    user = factory.make_user(factory.make_client())
+    factory.login(user, push_token="cli-phone")
+    notification_id = notify(app, user)
+
+    result = runner.invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert push_for(app, notification_id).status == "sent"
+    assert [m["token"] for m in emulator.messages] == ["cli-phone"]
+
+
+def test_flask_worker_refuses_a_broken_fcm_configuration_in_one_line(
+    app, runner, monkeypatch
+):
+    monkeypatch.setitem(app.config, "FCM_ENDPOINT", None)
+    monkeypatch.setitem(app.config, "FCM_CREDENTIALS", None)
+
+    result = runner.invoke(args=["worker", "--once"])
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: FCM configuration: FCM credentials are required to reach Google's FCM"
+    ]
