@@ -6,7 +6,12 @@ from models.client import DEVICE_POLICIES, Client
 from models.device_session import PLATFORMS, DeviceSession, SpentRefreshToken
 from models.idempotency_key import IdempotencyKey
 from models.login_failure import LoginFailure
-from models.notification import DELIVERY_STATUSES, Notification, PushDelivery
+from models.notification import (
+    DELIVERY_STATUSES,
+    Broadcast,
+    Notification,
+    PushDelivery,
+)
 from models.prospect import PROSPECT_STATUSES, Prospect, ProspectNote, SyncCounter
 from models.request_count import ClientRequestCount
 from models.support import SUPPORT_SCOPES, SupportGrant, SupportSession
@@ -23,6 +28,7 @@ __all__ = [
     "TENANT_ROLES",
     "AuditEvent",
     "Base",
+    "Broadcast",
     "Client",
     "ClientRequestCount",
     "DeviceSession",

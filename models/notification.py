@@ -12,6 +12,31 @@ from models.base import Base, JSONType, UUIDPrimaryKey
 DELIVERY_STATUSES = ("queued", "sent", "invalid_token", "failed", "cancelled")
 
 
+class Broadcast(UUIDPrimaryKey, Base):
+    """A company admin's message to many users of the company at once.
+
+    One `Notification` (inbox row) per recipient carries `broadcast_id`; delivery
+    counts are read live from their push deliveries. `recipients` and `queued` are
+    what the broadcast fanned out to when it was sent.
+    """
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (
+        Index("ix_broadcasts_client_id_created_at", "client_id", "created_at"),
+    )
+
+    client_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clients.id", ondelete="RESTRICT")
+    )
+    # A plain id like the audit trail's actor: the record outlives its sender.
+    created_by: Mapped[uuid.UUID | None]
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[int]
+    queued: Mapped[int]
+    created_at: Mapped[datetime]
+
+
 class Notification(UUIDPrimaryKey, Base):
     """A message for one user: shown in the inbox, pushed to the user's device.
 
@@ -66,6 +91,13 @@ class PushDelivery(UUIDPrimaryKey, Base):
         ),
         Index("ix_push_deliveries_notification_id", "notification_id"),
         Index("ix_push_deliveries_user_id_status", "user_id", "status"),
+        # A dead token cancels every queued push to it: find them without a scan.
+        Index(
+            "ix_push_deliveries_queued_token",
+            "token",
+            postgresql_where=text("status = 'queued'"),
+            sqlite_where=text("status = 'queued'"),
+        ),
     )
 
     client_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -83,7 +115,11 @@ class PushDelivery(UUIDPrimaryKey, Base):
     token: Mapped[str | None] = mapped_column(String(1024))
     collapse_key: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="queued")
+    # Bumped when a worker claims the row; it also fences a worker whose lease
+    # ran out from recording over the newer claim.
     attempts: Mapped[int] = mapped_column(default=0)
+    # When the row is next due. A claim pushes it out by the lease, so a worker
+    # that dies mid-send leaves a row that becomes due again (at-least-once).
     next_attempt_at: Mapped[datetime]
     last_error: Mapped[str | None] = mapped_column(String(200))
     fcm_message_id: Mapped[str | None] = mapped_column(String(200))

@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
     from opsx_api.api.audit import ns as audit_ns
     from opsx_api.api.auth import ns as auth_ns
     from opsx_api.api.health import ns as health_ns
+    from opsx_api.api.inbox import ns as inbox_ns
     from opsx_api.api.me import ns as me_ns
+    from opsx_api.api.notifications import ns as notifications_ns
     from opsx_api.api.operator import ns as operator_ns
     from opsx_api.api.prospects import ns as prospects_ns
     from opsx_api.api.sessions import ns as sessions_ns
@@ -61,12 +63,14 @@ def init_app(app: Flask) -> None:
     api.add_namespace(health_ns)
     api.add_namespace(auth_ns, path="/auth")
     api.add_namespace(me_ns, path="/me")
+    api.add_namespace(inbox_ns, path="/me/notifications")
     api.add_namespace(admin_client_ns, path="/admin/client")
     api.add_namespace(admin_users_ns, path="/admin/users")
     api.add_namespace(sessions_ns, path="/admin/sessions")
     api.add_namespace(audit_ns, path="/admin/audit-events")
     api.add_namespace(support_grants_ns, path="/admin/support-grants")
     api.add_namespace(support_ns, path="/support")
+    api.add_namespace(notifications_ns, path="/admin/notifications")
     api.add_namespace(operator_ns, path="/operator")
     api.add_namespace(prospects_ns, path="/prospects")
     api.models.update(MODELS)

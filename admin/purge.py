@@ -1,0 +1,197 @@
+"""`flask admin purge`: retention, stale push tokens, expired sessions, old outbox.
+
+Each step is `(name, step(now, dry_run) -> count)` in PURGE_STEPS, run in order,
+each in its own transaction; features append their own steps (self-deletion
+erasure, for one). With `--dry-run` a step only counts what it would change.
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import click
+from flask import current_app
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+
+from admin.commands import admin_group, one_line_errors
+from models import (
+    AuditEvent,
+    ClientRequestCount,
+    DeviceSession,
+    LoginFailure,
+    Notification,
+    PushDelivery,
+    SpentRefreshToken,
+)
+from opsx_api import db
+from opsx_api.clock import utcnow
+from opsx_api.services import idempotency, sessions
+from opsx_api.services.prospects import retention as prospect_retention
+
+PurgeStep = Callable[[datetime, bool], int]
+FINISHED = ("sent", "invalid_token", "failed", "cancelled")
+
+
+def _days(setting: str) -> timedelta:
+    return timedelta(days=current_app.config[setting])
+
+
+def _count(where, model) -> int:
+    return db.session().scalar(select(func.count()).select_from(model).where(where))
+
+
+def _apply(model, where, dry_run: bool, **values) -> int:
+    """Count (dry run), or delete / update the rows matching `where`."""
+    if dry_run:
+        return _count(where, model)
+    stmt = update(model).values(**values) if values else delete(model)
+    result = db.session().execute(
+        stmt.where(where).execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def stale_push_tokens(now: datetime, dry_run: bool) -> int:
+    """Detach push tokens the app has not refreshed for PUSH_TOKEN_STALE_DAYS."""
+    cutoff = now - _days("PUSH_TOKEN_STALE_DAYS")
+    stale = and_(
+        DeviceSession.push_token.is_not(None),
+        func.coalesce(DeviceSession.push_token_updated_at, DeviceSession.created_at)
+        < cutoff,
+    )
+    return _apply(
+        DeviceSession, stale, dry_run, push_token=None, push_token_updated_at=None
+    )
+
+
+def expired_sessions(now: datetime, dry_run: bool) -> int:
+    """Revoke live sessions past their absolute or inactivity limit."""
+    idle = now - _days("SESSION_IDLE_DAYS")
+    expired = and_(
+        DeviceSession.revoked_at.is_(None),
+        or_(DeviceSession.expires_at <= now, DeviceSession.last_seen_at <= idle),
+    )
+    if dry_run:
+        return _count(expired, DeviceSession)
+    rows = db.session().scalars(select(DeviceSession).where(expired)).all()
+    for row in rows:
+        # No sign-out push: the app finds out at its next refresh, as at expiry.
+        sessions.revoke(row, "expired", signal=False)
+    return len(rows)
+
+
+def old_sessions(now: datetime, dry_run: bool) -> int:
+    """Delete sessions (login history) revoked longer than RETENTION_DAYS ago."""
+    cutoff = now - _days("RETENTION_DAYS")
+    return _apply(DeviceSession, DeviceSession.revoked_at < cutoff, dry_run)
+
+
+def login_ips(now: datetime, dry_run: bool) -> int:
+    """Forget the login IP of sessions that began more than RETENTION_DAYS ago."""
+    cutoff = now - _days("RETENTION_DAYS")
+    old = and_(DeviceSession.login_ip.is_not(None), DeviceSession.created_at < cutoff)
+    return _apply(DeviceSession, old, dry_run, login_ip=None)
+
+
+def login_failures(now: datetime, dry_run: bool) -> int:
+    """Delete failed logins older than the throttle window: they count no more."""
+    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    return _apply(LoginFailure, LoginFailure.created_at < now - window, dry_run)
+
+
+def spent_refresh_tokens(now: datetime, dry_run: bool) -> int:
+    """Delete rotated-out refresh tokens of revoked (or long-gone) sessions."""
+    revoked = select(DeviceSession.id).where(DeviceSession.revoked_at.is_not(None))
+    outlived = now - _days("SESSION_MAX_DAYS")  # older than any live session
+    where = or_(
+        SpentRefreshToken.session_id.in_(revoked),
+        SpentRefreshToken.spent_at < outlived,
+    )
+    return _apply(SpentRefreshToken, where, dry_run)
+
+
+def audit_events(now: datetime, dry_run: bool) -> int:
+    """Delete audit events older than RETENTION_DAYS."""
+    cutoff = now - _days("RETENTION_DAYS")
+    return _apply(AuditEvent, AuditEvent.created_at < cutoff, dry_run)
+
+
+def push_deliveries(now: datetime, dry_run: bool) -> int:
+    """Delete finished pushes older than PUSH_DELIVERY_RETENTION_DAYS."""
+    cutoff = now - _days("PUSH_DELIVERY_RETENTION_DAYS")
+    done = and_(PushDelivery.status.in_(FINISHED), PushDelivery.updated_at < cutoff)
+    return _apply(PushDelivery, done, dry_run)
+
+
+def signal_notifications(now: datetime, dry_run: bool) -> int:
+    """Delete old push-only notifications (sign-out signals) with nothing queued."""
+    cutoff = now - _days("PUSH_DELIVERY_RETENTION_DAYS")
+    queued = exists().where(
+        PushDelivery.notification_id == Notification.id,
+        PushDelivery.status == "queued",
+    )
+    old = and_(
+        Notification.in_inbox.is_(False), Notification.created_at < cutoff, ~queued
+    )
+    return _apply(Notification, old, dry_run)
+
+
+def request_counts(now: datetime, dry_run: bool) -> int:
+    """Delete per-client daily request counts older than the retention period."""
+    cutoff = (now - _days("RETENTION_DAYS")).date()
+    return _apply(ClientRequestCount, ClientRequestCount.day < cutoff, dry_run)
+
+
+def prospect_idempotency_keys(_now: datetime, dry_run: bool) -> int:
+    """Delete `Idempotency-Key` answers older than OPSX_IDEMPOTENCY_TTL_HOURS."""
+    return idempotency.purge_expired(dry_run=dry_run)
+
+
+def deleted_prospects(_now: datetime, dry_run: bool) -> int:
+    """Erase the data of prospects deleted more than OPSX_PROSPECT_SCRUB_DAYS ago."""
+    return prospect_retention.scrub_deleted(dry_run=dry_run)
+
+
+PURGE_STEPS: list[tuple[str, PurgeStep]] = [
+    ("expired sessions revoked", expired_sessions),
+    ("stale push tokens detached", stale_push_tokens),
+    ("old revoked sessions deleted", old_sessions),
+    ("login IPs cleared", login_ips),
+    ("login failures deleted", login_failures),
+    ("spent refresh tokens deleted", spent_refresh_tokens),
+    ("audit events deleted", audit_events),
+    ("push deliveries deleted", push_deliveries),
+    ("sign-out notifications deleted", signal_notifications),
+    ("request counts deleted", request_counts),
+    ("prospect idempotency keys deleted", prospect_idempotency_keys),
+    ("deleted prospects scrubbed", deleted_prospects),
+]
+
+
+def run_purge(*, dry_run: bool = False) -> list[tuple[str, int]]:
+    """Run every step at one moment; (name, count) per step."""
+    now = utcnow()
+    report = []
+    for name, step in PURGE_STEPS:
+        count = step(now, dry_run)
+        if dry_run:
+            db.session().rollback()
+        else:
+            db.session().commit()
+        report.append((name, count))
+    return report
+
+
+@admin_group.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
+@one_line_errors
+def purge(dry_run: bool) -> None:
+    """Apply retention: stale push tokens, expired sessions, old data.
+
+    One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,
+    OPSX_SESSION_IDLE_DAYS/MAX_DAYS, OPSX_RETENTION_DAYS,
+    OPSX_LOGIN_WINDOW_SECONDS, OPSX_PUSH_DELIVERY_RETENTION_DAYS.
+    """
+    if dry_run:
+        click.echo("dry run: counting only, nothing is changed")
+    for name, count in run_purge(dry_run=dry_run):
+        click.echo(f"{name}: {count}")

@@ -1,0 +1,220 @@
+"""Claiming due pushes: `FOR UPDATE SKIP LOCKED`, a lease, and the send-time gate.
+
+One short transaction selects due queued rows (locking only them, skipping rows
+another worker holds), cancels those that must no longer go out, and leases the
+rest: `next_attempt_at` moves to now + lease and `attempts` goes up by one. The
+send happens outside any transaction. A worker that dies leaves rows that become
+due again when the lease runs out, so nothing is lost (at-least-once); `attempts`
+is the fencing token that stops a late worker from recording over a newer claim.
+"""
+
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, bindparam, select, update
+
+from models import DeviceSession, Notification, PushDelivery, User
+from opsx_api.clock import utcnow
+
+deliveries = PushDelivery.__table__
+notifications = Notification.__table__
+sessions = DeviceSession.__table__
+users = User.__table__
+
+# This kind goes to the token it was queued for, by design: the device must learn
+# that its session ended, even though the session (and the user) are gone.
+SIGNAL_KINDS = frozenset({"session_revoked"})
+
+
+@dataclass(frozen=True)
+class Job:
+    """A claimed push: everything needed to send it and to record the outcome."""
+
+    id: uuid.UUID
+    attempts: int  # after this claim; the fencing token of the lease
+    token: str
+    collapse_key: str | None
+    notification_id: uuid.UUID
+    kind: str
+    title: str | None
+    body: str | None
+    data: dict[str, Any]
+    in_inbox: bool
+    claimed_at: float  # time.monotonic() of the claim
+
+
+_GATED = select(
+    deliveries.c.id,
+    deliveries.c.attempts,
+    deliveries.c.token,
+    deliveries.c.collapse_key,
+    deliveries.c.session_id,
+    deliveries.c.notification_id,
+    notifications.c.kind,
+    notifications.c.title,
+    notifications.c.body,
+    notifications.c.data,
+    notifications.c.in_inbox,
+    users.c.status.label("user_status"),
+    sessions.c.revoked_at.label("session_revoked_at"),
+    sessions.c.push_token.label("session_token"),
+    sessions.c.expires_at.label("session_expires_at"),
+    sessions.c.last_seen_at.label("session_last_seen_at"),
+).select_from(
+    deliveries.join(notifications, notifications.c.id == deliveries.c.notification_id)
+    .join(users, users.c.id == deliveries.c.user_id)
+    .outerjoin(sessions, sessions.c.id == deliveries.c.session_id)
+)
+
+
+def claim_due(
+    engine: Engine, limit: int, *, lease_seconds: float, idle_days: int
+) -> list[Job]:
+    """Claim up to `limit` due pushes in one short transaction; cancel stale ones."""
+    now = utcnow()
+    with engine.begin() as conn:
+        rows = conn.execute(
+            _GATED.where(
+                deliveries.c.status == "queued", deliveries.c.next_attempt_at <= now
+            )
+            .order_by(deliveries.c.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=deliveries)
+        ).all()
+        if not rows:
+            return []
+        signals = {r.token for r in rows if r.kind in SIGNAL_KINDS}
+        holders = _token_holders(conn, signals)
+        refused: dict[str, list[uuid.UUID]] = defaultdict(list)
+        jobs = []
+        for row in rows:
+            reason = gate(row, now, idle_days, holders)
+            if reason:
+                refused[reason].append(row.id)
+            else:
+                jobs.append(_job(row))
+        for reason, ids in refused.items():
+            cancel(conn, ids, reason, now)
+        if jobs:
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_([j.id for j in jobs]))
+                .values(
+                    attempts=deliveries.c.attempts + 1,
+                    next_attempt_at=now + timedelta(seconds=lease_seconds),
+                    updated_at=now,
+                )
+            )
+    return jobs
+
+
+def recheck(engine: Engine, job: Job, *, idle_days: int) -> bool:
+    """Re-run the gate for a job that waited after its claim; False: cancelled.
+
+    Claims are checked when made; a job that sat in the pool (FCM slow) is checked
+    again right before its send, so a deactivation meanwhile still wins.
+    """
+    now = utcnow()
+    with engine.begin() as conn:
+        row = conn.execute(
+            _GATED.where(
+                deliveries.c.id == job.id,
+                deliveries.c.status == "queued",
+                deliveries.c.attempts == job.attempts,
+            )
+        ).one_or_none()
+        if row is None:
+            return False  # cancelled meanwhile, or re-claimed after our lease
+        signal = row.kind in SIGNAL_KINDS
+        holders = _token_holders(conn, {row.token}) if signal else {}
+        reason = gate(row, now, idle_days, holders)
+        if reason:
+            cancel(conn, [row.id], reason, now)
+    return reason is None
+
+
+def gate(
+    row: Row, now: datetime, idle_days: int, holders: dict[str, uuid.UUID]
+) -> str | None:
+    """Why this push must not go out now, or None to send it.
+
+    A push follows its session, not its user: it goes only while that session is
+    live and still holds the very token it was queued for. So a deactivated user,
+    a released or replaced device, and a phone that changed hands get nothing.
+    """
+    if row.kind in SIGNAL_KINDS:
+        holder = holders.get(row.token)
+        if holder is not None and holder != row.session_id:
+            return "token now belongs to another session"
+        return None
+    if row.user_status != "active":
+        return "user is not active"
+    if row.session_id is None or row.session_revoked_at is not None:
+        return "session ended"
+    if row.session_token != row.token:
+        return "session no longer holds this token"
+    idle = timedelta(days=idle_days)
+    if row.session_expires_at <= now or row.session_last_seen_at + idle <= now:
+        return "session expired"
+    return None
+
+
+def _token_holders(conn: Connection, tokens: set[str]) -> dict[str, uuid.UUID]:
+    """The live session holding each token, if any."""
+    if not tokens:
+        return {}
+    found = conn.execute(
+        select(sessions.c.push_token, sessions.c.id).where(
+            sessions.c.push_token.in_(tokens), sessions.c.revoked_at.is_(None)
+        )
+    )
+    return dict(found.all())
+
+
+def _job(row: Row) -> Job:
+    return Job(
+        id=row.id,
+        attempts=row.attempts + 1,
+        token=row.token,
+        collapse_key=row.collapse_key,
+        notification_id=row.notification_id,
+        kind=row.kind,
+        title=row.title,
+        body=row.body,
+        data=row.data or {},
+        in_inbox=row.in_inbox,
+        claimed_at=time.monotonic(),
+    )
+
+
+def cancel(conn: Connection, ids: list[uuid.UUID], reason: str, now: datetime) -> None:
+    conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id.in_(ids), deliveries.c.status == "queued")
+        .values(status="cancelled", last_error=reason[:200], updated_at=now)
+    )
+
+
+def release(engine: Engine, jobs: list[Job]) -> int:
+    """Hand back claimed jobs that were never sent: due now, attempt not counted."""
+    if not jobs:
+        return 0
+    now = utcnow()
+    stmt = (
+        update(deliveries)
+        .where(
+            deliveries.c.id == bindparam("job_id"),
+            deliveries.c.attempts == bindparam("job_attempts"),
+            deliveries.c.status == "queued",
+        )
+        .values(attempts=deliveries.c.attempts - 1, next_attempt_at=now, updated_at=now)
+    )
+    with engine.begin() as conn:
+        result = conn.execute(
+            stmt, [{"job_id": j.id, "job_attempts": j.attempts} for j in jobs]
+        )
+    return result.rowcount or 0
