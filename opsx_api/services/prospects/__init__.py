@@ -5,12 +5,12 @@ from opsx_api.services.prospects.core import (
     create,
     delete_prospect,
     erase,
-    list_prospects,
     live,
     update_prospect,
 )
 from opsx_api.services.prospects.csv_export import export_csv
 from opsx_api.services.prospects.csv_import import ImportResult, import_csv
+from opsx_api.services.prospects.listing import list_prospects
 from opsx_api.services.prospects.notes import add_note, list_notes
 from opsx_api.services.prospects.retention import purge
 from opsx_api.services.prospects.sync import ChangesPage, changes

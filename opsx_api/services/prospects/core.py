@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from models import TENANT_ROLES, Notification, Prospect, ProspectNote, User
@@ -25,8 +25,6 @@ from opsx_api.errors import (
     PreconditionFailed,
     PreconditionRequired,
 )
-from opsx_api.pagination import Page, keyset_page
-from opsx_api.search import contains
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import sync
 
@@ -41,28 +39,6 @@ def live(prospect: Prospect) -> Prospect:
     if prospect.is_deleted:
         raise NotFound("No such prospect.")
     return prospect
-
-
-def list_prospects(client_id: uuid.UUID, args: dict, *, user_id: uuid.UUID) -> Page:
-    """A page of live prospects (result rows), newest first: `q`, `status`, ..."""
-    stmt = select(*Prospect.__table__.columns).where(
-        Prospect.client_id == client_id, Prospect.deleted_at.is_(None)
-    )
-    if args.get("q"):
-        q = args["q"]
-        columns = (Prospect.name, Prospect.phone, Prospect.email)
-        stmt = stmt.where(or_(*(contains(column, q) for column in columns)))
-    if args.get("status"):
-        stmt = stmt.where(Prospect.status == args["status"])
-    assignee = args.get("assigned_to")
-    if assignee == "none":
-        stmt = stmt.where(Prospect.assigned_to.is_(None))
-    elif assignee is not None:
-        stmt = stmt.where(
-            Prospect.assigned_to == (user_id if assignee == "me" else assignee)
-        )
-    columns = (Prospect.created_at, Prospect.id)
-    return keyset_page(stmt, columns, (datetime, uuid.UUID), args, rows_only=True)
 
 
 def add(data: dict, *, actor) -> Prospect:
