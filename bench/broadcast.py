@@ -89,7 +89,7 @@ def seed(database_url: str, devices: int = DEVICES) -> dict:
             for start in range(0, len(rows), 1000):
                 s.execute(insert(model.__table__), rows[start : start + 1000])
         s.commit()
-        db.get_db().engine.dispose()
+        db.get_db().dispose()
     return {"admin": "admin@cast.test", "reader": "reader@cast.test"}
 
 

@@ -35,7 +35,7 @@ def seed_user(database_url: str) -> tuple[str, object]:
         )
         from opsx_api import db
 
-        db.get_db().engine.dispose()
+        db.get_db().dispose()
     return "member@bench.test", client.id
 
 

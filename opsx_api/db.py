@@ -22,13 +22,23 @@ class Database:
             _configure_sqlite(self.engine)
         # Read-only lookups on PostgreSQL skip BEGIN/ROLLBACK: two round trips saved.
         # SQLite keeps its BEGIN IMMEDIATE discipline and reads through the session.
+        # A pool of its own, created in autocommit: switching a shared connection's
+        # isolation level costs two calls per checkout.
         self.reader: Engine | None = None
         if self.engine.dialect.name == "postgresql":
-            self.reader = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            self.reader = create_engine(
+                url, isolation_level="AUTOCOMMIT", **engine_options
+            )
         self.session = scoped_session(
             sessionmaker(self.engine, expire_on_commit=False),
             scopefunc=_app_context_id,
         )
+
+    def dispose(self) -> None:
+        """Close every pooled connection (tests, forked workers)."""
+        self.engine.dispose()
+        if self.reader is not None:
+            self.reader.dispose()
 
     @property
     def is_postgresql(self) -> bool:

@@ -49,7 +49,7 @@ def backend(request, tmp_path_factory):
     yield request.param
     with app.app_context():
         Base.metadata.drop_all(db.get_db().engine)
-        db.get_db().engine.dispose()
+        db.get_db().dispose()
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_trusted_proxy_hop_is_honoured(app, backend, tmp_path):
     with proxied.app_context():
         row = db.session().get(DeviceSession, uuid.UUID(login.session_id))
         assert row.login_ip == "203.0.113.9"
-        db.get_db().engine.dispose()
+        db.get_db().dispose()
 
 
 def test_success_clears_the_account_counter(factory, client):

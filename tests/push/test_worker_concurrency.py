@@ -116,7 +116,7 @@ def fresh_database(postgresql_only):
         yield app
     finally:
         with app.app_context():
-            db.get_db().engine.dispose()
+            db.get_db().dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
