@@ -1,4 +1,4 @@
-"""What a push carries, per notification (documented in notes/push.md).
+"""What a push carries, per notification (documented in docs/decisions/push.md).
 
 Inbox notifications show their title and body; a notification outside the inbox
 (`session_revoked`) is data-only, for the app to act on silently. `data` always

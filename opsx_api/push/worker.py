@@ -37,7 +37,7 @@ RECHECK_AFTER_SECONDS = 0.5
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    """The worker's knobs, read from `OPSX_` settings (see notes/push.md)."""
+    """The worker's knobs, read from `OPSX_` settings (see docs/decisions/push.md)."""
 
     threads: int = 16
     batch: int = 64
