@@ -5,8 +5,7 @@ import uuid
 from flask_restx import Namespace
 
 from opsx_api.api.base import BaseResource, dump_page, no_content, use_args
-from opsx_api.auth.identity import current_identity
-from opsx_api.errors import Forbidden
+from opsx_api.auth.identity import own_identity
 from opsx_api.schemas.notifications import InboxArgsSchema, NotificationSchema
 from opsx_api.services import notifications
 
@@ -14,10 +13,7 @@ ns = Namespace("me-notifications", description="My notification inbox")
 
 
 def _own_user_id() -> uuid.UUID:
-    identity = current_identity()
-    if identity.is_support:
-        raise Forbidden("A support session has no inbox of its own here.")
-    return identity.user_id
+    return own_identity().user_id
 
 
 @ns.route("")

@@ -3,8 +3,7 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import BaseResource, dump_with, no_content, use_schema
-from opsx_api.auth.identity import current_identity
-from opsx_api.errors import Forbidden
+from opsx_api.auth.identity import current_identity, own_identity
 from opsx_api.schemas.users import MeUpdateSchema, PasswordChangeSchema, UserSchema
 from opsx_api.services import users
 
@@ -12,10 +11,7 @@ ns = Namespace("me", description="My account")
 
 
 def _own_user():
-    identity = current_identity()
-    if identity.is_support:
-        raise Forbidden("A support session has no account of its own here.")
-    return identity.user
+    return own_identity().user
 
 
 @ns.route("")

@@ -17,7 +17,7 @@ from models import DeviceSession, User
 from opsx_api import db
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
-from opsx_api.errors import Unauthorized
+from opsx_api.errors import Forbidden, Unauthorized
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,14 @@ def authenticate() -> Identity:
 
 def current_identity() -> Identity:
     return authenticate()
+
+
+def own_identity() -> Identity:
+    """The caller acting as themselves; a support session has no account here (403)."""
+    identity = authenticate()
+    if identity.is_support:
+        raise Forbidden("A support session has no account of its own here.")
+    return identity
 
 
 _SESSION_WITH_USER = (

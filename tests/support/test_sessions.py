@@ -292,6 +292,8 @@ def test_support_token_sees_only_its_client(kit, factory, client):
         ("GET", "/auth/session"),
         ("POST", "/auth/logout"),
         ("PUT", "/auth/session/push-token"),
+        ("GET", "/me/notifications"),
+        ("POST", f"/me/notifications/{uuid.uuid4()}/read"),
     ],
 )
 def test_support_token_has_no_account_of_its_own(kit, client, method, path):
