@@ -91,6 +91,8 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "gunicorn.conf.py",
         "--workers",
         str(workers),
         "--worker-class",

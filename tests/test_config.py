@@ -95,3 +95,20 @@ def test_every_setting_is_documented_in_readme_and_env_example():
         name = f"OPSX_{setting.name}"
         assert f"`{name}`" in readme, f"{name} missing from README"
         assert name in example, f"{name} missing from .env.example"
+
+
+def test_gunicorn_config_freezes_the_loaded_app_out_of_the_collector():
+    import gc
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    assert conf.worker_class == "gthread"
+    try:
+        conf.post_worker_init(None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
