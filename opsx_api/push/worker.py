@@ -7,6 +7,7 @@ side: they coordinate only through `FOR UPDATE SKIP LOCKED` and leases. SIGTERM
 stops claiming, finishes the sends in flight and hands back the rest.
 """
 
+import gc
 import logging
 import signal
 import threading
@@ -274,6 +275,11 @@ def worker_command(once: bool) -> None:
         endpoint=current_app.config["FCM_ENDPOINT"] or "Google FCM",
         once=once,
     )
+    if not once:
+        # A long-running worker's startup heap (app, models, schemas) never dies:
+        # keep the collector from walking it on every full collection.
+        gc.collect()
+        gc.freeze()
     try:
         stats = worker.run(once=once)
     finally:
