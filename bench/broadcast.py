@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from bench import load
-from bench.server import ROOT, app_env, free_port
+from bench.server import ROOT, app_env, create_company, free_port
 
 DEVICES = 10_000
 PASSWORD = "harbour-lantern-window-77"
@@ -35,23 +35,11 @@ def seed(database_url: str, devices: int = DEVICES) -> dict:
     from opsx_api import create_app, db
     from opsx_api.auth.passwords import hash_password
     from opsx_api.clock import utcnow
-    from opsx_api.services import clients, users
 
     app = create_app()
     with app.app_context():
-        client = clients.create_client(
-            name="Broadcast Co",
-            device_policy="replace",
-            admin={"email": "admin@cast.test", "name": "Admin", "password": PASSWORD},
-            actor=None,
-        )
-        users.create_user(
-            client=client,
-            email="reader@cast.test",
-            name="Reader",
-            role="member",
-            password=PASSWORD,
-            actor=None,
+        client = create_company(
+            "Broadcast Co", "admin@cast.test", "reader@cast.test", PASSWORD
         )
         now, password_hash = utcnow(), hash_password(PASSWORD)
         people, phones = [], []

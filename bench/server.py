@@ -73,6 +73,30 @@ def app_env(database_url: str, **extra: str) -> dict:
     }
 
 
+def create_company(name: str, admin_email: str, member_email: str, password: str):
+    """A client with its admin and one member, through the real services.
+
+    Call inside an app context; returns the client.
+    """
+    from opsx_api.services import clients, users
+
+    client = clients.create_client(
+        name=name,
+        device_policy="replace",
+        admin={"email": admin_email, "name": "Admin", "password": password},
+        actor=None,
+    )
+    users.create_user(
+        client=client,
+        email=member_email,
+        name="Member",
+        role="member",
+        password=password,
+        actor=None,
+    )
+    return client
+
+
 def migrate(database_url: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "flask", "db", "upgrade"],

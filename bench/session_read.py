@@ -4,7 +4,7 @@ import json
 import urllib.request
 
 from bench import load
-from bench.server import app_env
+from bench.server import app_env, create_company
 
 PASSWORD = "bench-user-password-2026"
 
@@ -14,27 +14,13 @@ def seed_user(database_url: str) -> tuple[str, object]:
     import os
 
     os.environ.update(app_env(database_url, OPSX_ARGON2_PROFILE="owasp"))
-    from opsx_api import create_app
-    from opsx_api.services import clients, users
+    from opsx_api import create_app, db
 
     app = create_app()
     with app.app_context():
-        client = clients.create_client(
-            name="Bench Co",
-            device_policy="replace",
-            admin={"email": "admin@bench.test", "name": "Admin", "password": PASSWORD},
-            actor=None,
+        client = create_company(
+            "Bench Co", "admin@bench.test", "member@bench.test", PASSWORD
         )
-        users.create_user(
-            client=client,
-            email="member@bench.test",
-            name="Member",
-            role="member",
-            password=PASSWORD,
-            actor=None,
-        )
-        from opsx_api import db
-
         db.get_db().dispose()
     return "member@bench.test", client.id
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -86,6 +86,16 @@ def init_app(app: Flask) -> None:
 
 def get_db() -> Database:
     return current_app.extensions["opsx_db"]
+
+
+def ping() -> bool:
+    """True when the database answers a trivial query (readiness probe)."""
+    try:
+        session().execute(text("SELECT 1"))
+        return True
+    except Exception:
+        session().rollback()
+        return False
 
 
 def read_one(statement, params: dict[str, Any]):

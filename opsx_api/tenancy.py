@@ -8,6 +8,7 @@ import uuid
 
 from sqlalchemy import Select, select
 
+from models import Client
 from opsx_api import db
 from opsx_api.auth.identity import current_identity
 from opsx_api.errors import NotFound
@@ -32,3 +33,8 @@ def tenant_get_or_404(model, object_id: uuid.UUID):
     if row is None or row.client_id != tenant_id():
         raise NotFound(f"No such {model.__name__.lower()}.")
     return row
+
+
+def own_client():
+    """The caller's own client company (404 for callers without one)."""
+    return db.session().get(Client, tenant_id())

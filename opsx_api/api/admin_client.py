@@ -2,14 +2,12 @@
 
 from flask_restx import Namespace
 
-from models import Client
-from opsx_api import db
 from opsx_api.api.admin_base import AdminResource
 from opsx_api.api.base import dump_with, use_schema
 from opsx_api.auth.identity import current_identity
 from opsx_api.schemas.clients import ClientSchema, ClientUpdateSchema
 from opsx_api.services import clients
-from opsx_api.tenancy import tenant_id
+from opsx_api.tenancy import own_client
 
 ns = Namespace("admin-client", description="Company settings (company admins)")
 
@@ -19,14 +17,10 @@ class AdminClientResource(AdminResource):
     @dump_with(ClientSchema())
     def get(self):
         """My company's settings."""
-        return _own_client()
+        return own_client()
 
     @use_schema(ClientUpdateSchema())
     @dump_with(ClientSchema())
     def patch(self, data):
         """Rename the company or change its device policy (reject | replace)."""
-        return clients.update_client(_own_client(), data, actor=current_identity())
-
-
-def _own_client() -> Client:
-    return db.session().get(Client, tenant_id())
+        return clients.update_client(own_client(), data, actor=current_identity())

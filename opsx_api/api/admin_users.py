@@ -4,8 +4,7 @@ import uuid
 
 from flask_restx import Namespace
 
-from models import Client, User
-from opsx_api import db
+from models import User
 from opsx_api.api.admin_base import AdminResource
 from opsx_api.api.base import dump_page, dump_with, use_args, use_schema
 from opsx_api.auth.identity import current_identity
@@ -19,7 +18,7 @@ from opsx_api.schemas.users import (
     UserUpdateSchema,
 )
 from opsx_api.services import users
-from opsx_api.tenancy import tenant_get_or_404, tenant_id
+from opsx_api.tenancy import own_client, tenant_get_or_404, tenant_id
 
 ns = Namespace("admin-users", description="Company users (company admins)")
 user_schema = AdminUserSchema()
@@ -38,8 +37,7 @@ class UserListResource(AdminResource):
     @dump_with(user_schema, 201)
     def post(self, data):
         """Create a member or admin of my company."""
-        client = db.session().get(Client, tenant_id())
-        return users.create_user(client=client, actor=current_identity(), **data)
+        return users.create_user(client=own_client(), actor=current_identity(), **data)
 
 
 @ns.route("/<uuid:user_id>")

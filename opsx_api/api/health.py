@@ -2,7 +2,6 @@
 
 from flask_restx import Namespace
 from marshmallow import Schema, fields
-from sqlalchemy import text
 
 from opsx_api import db
 from opsx_api.api.base import PublicResource, dump_with
@@ -34,9 +33,6 @@ class ReadyResource(PublicResource):
     @dump_with(status_schema)
     def get(self):
         """The database answers (503 `service_unavailable` otherwise)."""
-        try:
-            db.session().execute(text("SELECT 1"))
-        except Exception:
-            db.session().rollback()
-            raise ServiceUnavailable("The database is not reachable.") from None
+        if not db.ping():
+            raise ServiceUnavailable("The database is not reachable.")
         return {"status": "ready"}

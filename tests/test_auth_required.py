@@ -1,0 +1,29 @@
+"""Protected by default: every route but the public ones answers 401 without a token."""
+
+import re
+
+PUBLIC = {
+    "/api/v1/",
+    "/api/v1/health",
+    "/api/v1/ready",
+    "/api/v1/docs",
+    "/api/v1/swagger.json",
+    "/api/v1/auth/login",
+    "/api/v1/auth/refresh",
+}
+SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
+
+
+def test_every_non_public_route_needs_a_token(app, client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule in PUBLIC:
+            continue
+        path = re.sub(r"<[^>]+>", SAMPLE_ID, rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method, json={})
+            assert response.status_code == 401, (method, rule.rule)
+            assert response.get_json()["error"]["code"] == "unauthorized"
+            assert response.headers["WWW-Authenticate"].startswith("Bearer")
+            checked += 1
+    assert checked >= 40  # the whole API (44 today), not an empty route table
