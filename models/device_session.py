@@ -64,6 +64,8 @@ class DeviceSession(UUIDPrimaryKey, Base):
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     login_ip: Mapped[str | None] = mapped_column(String(45))
+    # The user's credential version when the password was verified for this login.
+    credential_version: Mapped[int] = mapped_column(default=1, server_default="1")
     login_country: Mapped[str | None] = mapped_column(String(2))
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)

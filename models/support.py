@@ -81,6 +81,8 @@ class SupportSession(UUIDPrimaryKey, Base):
     ended_at: Mapped[datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(32))
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The staff member's credential version when the session was opened.
+    staff_credential_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     grant: Mapped[SupportGrant] = relationship(lazy="joined", innerjoin=True)
     staff: Mapped[User] = relationship(lazy="joined", innerjoin=True)

@@ -43,6 +43,9 @@ class User(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]
+    # Bumped by every credential change (password set or reset, deactivation):
+    # a session or support session opened under an older version is dead.
+    credential_version: Mapped[int] = mapped_column(default=1, server_default="1")
     deactivated_at: Mapped[datetime | None]
     # Self-service deletion: personal data is erased after this moment by `purge`.
     erase_after: Mapped[datetime | None]

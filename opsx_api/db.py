@@ -1,5 +1,12 @@
-"""The database: one engine and one scoped session per app, nothing at import time."""
+"""The database: one engine and one scoped session per app, nothing at import time.
 
+`unit_of_work()` is the one place a request, a CLI command or a worker batch
+commits (or rolls back on any exception); `separate_transaction()` is for the few
+writes that must stand whatever becomes of the request (a failed login counts).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app
@@ -18,14 +25,16 @@ class Database:
 
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.engine: Engine = create_engine(url, **engine_options)
+        # Read-only lookups (the per-request session check) run outside the
+        # request's transaction on a pool of their own, in autocommit: no
+        # BEGIN/ROLLBACK round trips on PostgreSQL, and on SQLite no write lock
+        # taken just to authenticate. Switching a shared connection's isolation
+        # level would cost two calls per checkout.
         if self.engine.dialect.name == "sqlite":
-            _configure_sqlite(self.engine)
-        # Read-only lookups on PostgreSQL skip BEGIN/ROLLBACK: two round trips saved.
-        # SQLite keeps its BEGIN IMMEDIATE discipline and reads through the session.
-        # A pool of its own, created in autocommit: switching a shared connection's
-        # isolation level costs two calls per checkout.
-        self.reader: Engine | None = None
-        if self.engine.dialect.name == "postgresql":
+            _configure_sqlite(self.engine, immediate=True)
+            self.reader = create_engine(url, **engine_options)
+            _configure_sqlite(self.reader, immediate=False)
+        else:
             self.reader = create_engine(
                 url, isolation_level="AUTOCOMMIT", **engine_options
             )
@@ -37,20 +46,20 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection (tests, forked workers)."""
         self.engine.dispose()
-        if self.reader is not None:
-            self.reader.dispose()
+        self.reader.dispose()
 
     @property
-    def is_postgresql(self) -> bool:
-        return self.engine.dialect.name == "postgresql"
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, immediate: bool) -> None:
     """Foreign keys on, WAL, and write transactions that wait instead of failing.
 
-    pysqlite's own transaction handling is turned off so every transaction starts
-    with BEGIN IMMEDIATE: SQLite then serialises writers through busy_timeout
-    rather than failing a read-then-write transaction with "database is locked".
+    pysqlite's own transaction handling is turned off so that, with `immediate`,
+    every transaction starts with BEGIN IMMEDIATE: SQLite then serialises writers
+    through busy_timeout rather than failing a read-then-write transaction with
+    "database is locked". Without it (the reader) statements run in autocommit.
     """
 
     @event.listens_for(engine, "connect")
@@ -62,21 +71,26 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout = 30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if immediate:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def init_app(app: Flask) -> None:
     """Create the app's engine (lazily connecting) and remove sessions at teardown."""
     url = app.config["DATABASE_URL"]
-    options: dict[str, Any] = {
-        "pool_pre_ping": app.config.get("DB_POOL_PRE_PING", True)
-    }
+    options: dict[str, Any]
     if url.startswith("sqlite"):
         options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     else:
-        options.update(pool_size=10, max_overflow=20)
+        size = app.config["DB_POOL_SIZE"]
+        options = {
+            "pool_pre_ping": app.config["DB_POOL_PRE_PING"],
+            "pool_size": size,
+            "max_overflow": size * 2,
+        }
     app.extensions["opsx_db"] = Database(url, **options)
 
     @app.teardown_appcontext
@@ -104,11 +118,42 @@ def read_one(statement, params: dict[str, Any]):
     It sees committed data, exactly as the first statement of a new transaction
     would; use it only for checks that must not hold a transaction open.
     """
-    database = get_db()
-    if database.reader is None:
-        return database.session().execute(statement, params).first()
-    with database.reader.connect() as connection:
+    with get_db().reader.connect() as connection:
         return connection.execute(statement, params).first()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """Commit the session once at the end, or roll back on any exception.
+
+    Around every request, CLI command and worker batch; services never commit.
+    An `ApiError` raised with `keep_changes=True` is a refusal whose side effects
+    stand (a replayed refresh token revokes its session): those are committed
+    before the error goes on to become the answer.
+    """
+    current = session()
+    try:
+        yield current
+    except BaseException as exc:
+        if getattr(exc, "keep_changes", False):
+            current.commit()
+        else:
+            current.rollback()
+        raise
+    current.commit()
+
+
+@contextmanager
+def separate_transaction() -> Iterator[Session]:
+    """A short transaction on a connection of its own, committed on exit.
+
+    For writes that must stand whatever becomes of the request, such as the
+    throttle's count of a login attempt, made before the password is verified.
+    Open it before the request's own transaction takes locks (SQLite has one
+    writer at a time).
+    """
+    with Session(get_db().engine, expire_on_commit=False) as own, own.begin():
+        yield own
 
 
 def session() -> Session:

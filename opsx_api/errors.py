@@ -17,18 +17,25 @@ log = logging.getLogger("opsx.errors")
 
 
 class ApiError(Exception):
-    """An error with a status, a contract `code` and optional details."""
+    """An error with a status, a contract `code` and optional details.
+
+    `keep_changes`: a refusal whose side effects stand (the unit of work commits
+    them before answering), e.g. a replayed refresh token revoking its session.
+    """
 
     status = 400
     code = "bad_request"
     message = "Bad request."
 
-    def __init__(self, message=None, *, code=None, details=None, headers=None):
+    def __init__(
+        self, message=None, *, code=None, details=None, headers=None, keep_changes=False
+    ):
         super().__init__(message or self.message)
         self.message = message or self.message
         self.code = code or self.code
         self.details = details
         self.headers = headers or {}
+        self.keep_changes = keep_changes
 
 
 class BadRequest(ApiError):
@@ -38,11 +45,13 @@ class BadRequest(ApiError):
 class Unauthorized(ApiError):
     status, code, message = 401, "invalid_token", "Authentication required."
 
-    def __init__(self, message=None, *, code=None, details=None, headers=None):
+    def __init__(self, message=None, *, code=None, keep_changes=False, **kwargs):
         code = code or self.code
         challenge = f'Bearer error="{code}"' if code == "invalid_token" else "Bearer"
-        headers = {"WWW-Authenticate": challenge, **(headers or {})}
-        super().__init__(message, code=code, details=details, headers=headers)
+        headers = {"WWW-Authenticate": challenge, **(kwargs.pop("headers", None) or {})}
+        super().__init__(
+            message, code=code, headers=headers, keep_changes=keep_changes, **kwargs
+        )
 
 
 class Forbidden(ApiError):

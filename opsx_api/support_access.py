@@ -28,19 +28,18 @@ def init_app(app: Flask) -> None:
         identity = _support_identity()
         if identity is None:
             return response
-        session = db.session()
-        # Services commit what a request meant to keep; anything still pending
+        # The request's own unit of work has ended: anything still pending
         # belongs to a failed request and must not ride along with the event.
-        session.rollback()
+        db.session().rollback()
         try:
-            support.record_request(
-                identity,
-                method=request.method,
-                path=request.path,
-                status=response.status_code,
-            )
+            with db.unit_of_work():
+                support.record_request(
+                    identity,
+                    method=request.method,
+                    path=request.path,
+                    status=response.status_code,
+                )
         except Exception:
-            session.rollback()
             log.exception("support request not audited; answer withheld")
             # Support access that cannot be audited is not served (fail closed).
             return envelope(503, ServiceUnavailable.code, ServiceUnavailable.message)
@@ -53,7 +52,7 @@ def _support_identity():
     A support token sent to a public or unknown route is still a request made
     under the support session, so it is resolved here (reading only) to audit it.
     """
-    identity = g.get("identity") or g.get("support_identity")
+    identity = g.get("identity")
     if identity is not None:
         return identity if identity.is_support else None
     if "Authorization" not in request.headers:

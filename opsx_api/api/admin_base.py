@@ -1,10 +1,15 @@
 """The company admin's base resource."""
 
 from opsx_api.api.base import BaseResource
-from opsx_api.auth.decorators import roles_required
 
 
 class AdminResource(BaseResource):
-    """Company admins of the caller's own client only."""
+    """Company admins of the caller's own client only.
 
-    method_decorators = [roles_required("admin")]
+    A support session may read (under any grant) but never write here unless a
+    resource declares `support = "write"`: who may log in, roles and settings are
+    the company's own business.
+    """
+
+    roles = ("admin",)
+    support = "read"

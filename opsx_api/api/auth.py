@@ -3,7 +3,7 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import (
-    BaseResource,
+    OwnAccountResource,
     PublicResource,
     dump_with,
     no_content,
@@ -49,7 +49,7 @@ class RefreshResource(PublicResource):
 
 
 @ns.route("/logout")
-class LogoutResource(BaseResource):
+class LogoutResource(OwnAccountResource):
     @no_content
     def post(self):
         """End this device session and its push registration."""
@@ -57,7 +57,7 @@ class LogoutResource(BaseResource):
 
 
 @ns.route("/session")
-class SessionResource(BaseResource):
+class SessionResource(OwnAccountResource):
     @dump_with(SessionSchema())
     def get(self):
         """The current device session."""
@@ -65,7 +65,7 @@ class SessionResource(BaseResource):
 
 
 @ns.route("/session/push-token")
-class PushTokenResource(BaseResource):
+class PushTokenResource(OwnAccountResource):
     @use_schema(PushTokenSchema())
     @no_content
     def put(self, data):

@@ -1,32 +1,58 @@
 """Base resources and the decorators that parse bodies and dump answers."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any, ClassVar
 
 from flask import request
 from flask_restx import Resource
 from marshmallow import Schema
 
+from models import ROLES
+from opsx_api import db
 from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
-from opsx_api.auth.decorators import authenticated
+from opsx_api.auth.access import SupportLevel, authorized
 from opsx_api.errors import ApiError, BadRequest
 
-ERROR_DOC = {
-    "responses": {
-        "401": ("Missing, invalid or revoked token", "Error", {}),
-    }
-}
+
+def transactional(method: Callable[..., Any]) -> Callable[..., Any]:
+    """flask-restx method decorator: the request's one unit of work."""
+
+    @wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with db.unit_of_work():
+            return method(*args, **kwargs)
+
+    return wrapper
 
 
 class BaseResource(Resource):
-    """Protected by default: every method requires a valid token and live session."""
+    """Protected by default: a valid token, a live session, and the declaration.
 
-    method_decorators = [authenticated]
+    Subclasses declare who may call them (`opsx_api.auth.access`): `roles` for
+    people signed in as themselves, `support` for support sessions ("never" by
+    default). Methods run in one unit of work, after the check.
+    """
+
+    roles: ClassVar[tuple[str, ...]] = ()
+    support: ClassVar[SupportLevel] = "never"
+    # flask-restx applies these in order, so the last is outermost; `authorized`
+    # comes first because it reads the resource off the bound method.
+    method_decorators = [authorized, transactional]
+
+
+class OwnAccountResource(BaseResource):
+    """The caller's own login and account: everyone's, and no support session's."""
+
+    roles = ROLES
+    support = "never"
 
 
 class PublicResource(Resource):
-    """Opts out of authentication, visibly."""
+    """Opts out of authentication, visibly. Methods run in one unit of work."""
 
-    method_decorators: list = []
+    public: ClassVar[bool] = True
+    method_decorators = [transactional]
 
 
 class UnsupportedMediaType(ApiError):

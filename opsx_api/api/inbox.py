@@ -4,8 +4,8 @@ import uuid
 
 from flask_restx import Namespace
 
-from opsx_api.api.base import BaseResource, dump_page, no_content, use_args
-from opsx_api.auth.identity import own_identity
+from opsx_api.api.base import OwnAccountResource, dump_page, no_content, use_args
+from opsx_api.auth.identity import current_identity
 from opsx_api.schemas.notifications import InboxArgsSchema, NotificationSchema
 from opsx_api.services import notifications
 
@@ -13,11 +13,11 @@ ns = Namespace("me-notifications", description="My notification inbox")
 
 
 def _own_user_id() -> uuid.UUID:
-    return own_identity().user_id
+    return current_identity().user_id
 
 
 @ns.route("")
-class InboxResource(BaseResource):
+class InboxResource(OwnAccountResource):
     @use_args(InboxArgsSchema())
     @dump_page(NotificationSchema())
     def get(self, args):
@@ -27,7 +27,7 @@ class InboxResource(BaseResource):
 
 @ns.route("/<uuid:notification_id>/read")
 @ns.response(404, "Not found (or someone else's)", "Error")
-class InboxReadResource(BaseResource):
+class InboxReadResource(OwnAccountResource):
     @no_content
     def post(self, notification_id: uuid.UUID):
         """Mark one of my notifications read (repeating it is harmless)."""

@@ -2,8 +2,10 @@
 
 from flask_restx import Namespace
 
-from opsx_api.api.base import BaseResource, dump_with, no_content, use_schema
-from opsx_api.auth.identity import current_identity, own_identity
+from opsx_api.api.base import OwnAccountResource, dump_with, use_schema
+from opsx_api.auth.identity import current_identity
+from opsx_api.request_info import client_country, client_ip
+from opsx_api.schemas.auth import TokenPairSchema
 from opsx_api.schemas.users import MeUpdateSchema, PasswordChangeSchema, UserSchema
 from opsx_api.services import users
 
@@ -11,11 +13,11 @@ ns = Namespace("me", description="My account")
 
 
 def _own_user():
-    return own_identity().user
+    return current_identity().user
 
 
 @ns.route("")
-class MeResource(BaseResource):
+class MeResource(OwnAccountResource):
     @dump_with(UserSchema())
     def get(self):
         """My profile."""
@@ -29,13 +31,20 @@ class MeResource(BaseResource):
 
 
 @ns.route("/password")
-class PasswordResource(BaseResource):
+class PasswordResource(OwnAccountResource):
     @ns.response(403, "invalid_credentials: the current password is wrong", "Error")
+    @ns.response(429, "too_many_attempts, with Retry-After", "Error")
     @use_schema(PasswordChangeSchema())
-    @no_content
+    @dump_with(TokenPairSchema())
     def post(self, data):
-        """Change my password; my other sessions are revoked."""
-        _own_user()
-        users.change_password(
-            current_identity(), data["current_password"], data["new_password"]
+        """Change my password: every earlier token dies; this device gets a new pair.
+
+        A wrong current password counts as a failed login.
+        """
+        return users.change_password(
+            current_identity(),
+            data["current_password"],
+            data["new_password"],
+            ip=client_ip(),
+            country=client_country(),
         )

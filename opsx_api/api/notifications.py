@@ -23,6 +23,8 @@ broadcast_schema = BroadcastSchema()
 
 @ns.route("")
 class BroadcastListResource(AdminResource):
+    support = "write"
+
     @use_args(PageArgsSchema())
     @dump_page(broadcast_schema)
     def get(self, args):

@@ -3,7 +3,6 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import BaseResource, dump_page, dump_with, use_args, use_schema
-from opsx_api.auth.decorators import roles_required
 from opsx_api.auth.identity import current_identity
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.clients import ClientCreateSchema, ClientSchema
@@ -13,7 +12,9 @@ ns = Namespace("operator", description="Client companies (operators)")
 
 
 class OperatorResource(BaseResource):
-    method_decorators = [roles_required("operator")]
+    """Operators only; support sessions never."""
+
+    roles = ("operator",)
 
 
 @ns.route("/clients")

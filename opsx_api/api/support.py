@@ -3,7 +3,6 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import BaseResource, dump_page, dump_with, use_args, use_schema
-from opsx_api.auth.decorators import roles_required
 from opsx_api.auth.identity import current_identity
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.request_info import client_ip
@@ -21,7 +20,7 @@ ns = Namespace("support", description="Support staff (role support)")
 class SupportStaffResource(BaseResource):
     """Support staff logged in as themselves (not through a support session)."""
 
-    method_decorators = [roles_required("support")]
+    roles = ("support",)
 
 
 @ns.route("/grants")
@@ -44,8 +43,13 @@ class SupportSessionListResource(SupportStaffResource):
         The access token acts as the client's admin (read-only under a `read`
         grant), has no refresh token, and stops with the grant.
         """
-        staff = current_identity().user
-        return support.open_session(data["grant_id"], staff=staff, ip=client_ip())
+        identity = current_identity()
+        return support.open_session(
+            data["grant_id"],
+            staff=identity.user,
+            credential_version=identity.session.credential_version,
+            ip=client_ip(),
+        )
 
 
 @ns.route("/stats")

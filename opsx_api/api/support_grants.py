@@ -7,9 +7,7 @@ from flask_restx import Namespace
 from models import SupportGrant
 from opsx_api.api.admin_base import AdminResource
 from opsx_api.api.base import dump_page, dump_with, no_content, use_args, use_schema
-from opsx_api.auth.decorators import roles_required
 from opsx_api.auth.identity import current_identity
-from opsx_api.auth.support import no_support
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.support import (
     SupportGrantChangeSchema,
@@ -27,7 +25,7 @@ grant_schema = SupportGrantSchema()
 class GrantAdminResource(AdminResource):
     """Company admins only; a support session can never manage its own access."""
 
-    method_decorators = [no_support, roles_required("admin")]
+    support = "never"
 
 
 @ns.route("")

@@ -1,8 +1,9 @@
 """Who is calling: the access token checked against its session on every request.
 
 Every request loads the session row by primary key (with its user) — no cache —
-so a revoked session or a deactivated user is refused on the very next request.
-Authentication only reads; it never writes.
+so a revoked session, a deactivated user or a credential changed since the login
+(the session's `credential_version` behind the user's) is refused on the very next
+request. Authentication only reads; it never writes.
 """
 
 import uuid
@@ -17,7 +18,7 @@ from models import DeviceSession, User
 from opsx_api import db
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
-from opsx_api.errors import Forbidden, Unauthorized
+from opsx_api.errors import Unauthorized
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Identity:
     claims: dict[str, Any] = field(repr=False)
     session: Any = field(repr=False, default=None)
     # Set for a support session acting on a client's behalf (the `act` claim).
-    support: Any = field(repr=False, default=None)
+    support: "SupportContext | None" = field(repr=False, default=None)
 
     @property
     def is_support(self) -> bool:
@@ -49,7 +50,17 @@ class Identity:
         return db.session().get(User, self.user_id)
 
 
-# Token kinds other than device sessions (support sessions) register a loader here.
+@dataclass(frozen=True)
+class SupportContext:
+    """Who from support is acting, under which grant and session, with what scope."""
+
+    staff_id: uuid.UUID
+    grant_id: uuid.UUID
+    session_id: uuid.UUID
+    scope: str
+
+
+# A loader per token kind: "device" here, "support" in `opsx_api.auth.support`.
 TOKEN_LOADERS: dict[str, Callable[[dict[str, Any]], Identity]] = {}
 
 
@@ -68,7 +79,10 @@ def authenticate() -> Identity:
     if "identity" in g:
         return g.identity
     claims = decode_access_token(bearer_token())
-    loader = TOKEN_LOADERS.get(claims.get("kind", "device"), _device_identity)
+    kind = claims.get("kind", "device")
+    loader = TOKEN_LOADERS.get(kind) if isinstance(kind, str) else None
+    if loader is None:
+        raise Unauthorized("Unknown token kind.")
     g.identity = loader(claims)
     return g.identity
 
@@ -77,12 +91,15 @@ def current_identity() -> Identity:
     return authenticate()
 
 
-def own_identity() -> Identity:
-    """The caller acting as themselves; a support session has no account here (403)."""
-    identity = authenticate()
-    if identity.is_support:
-        raise Forbidden("A support session has no account of its own here.")
-    return identity
+def uuid_claim(claims: dict[str, Any], name: str) -> uuid.UUID:
+    """A claim that must hold a UUID string; anything else is a bad token (401)."""
+    value = claims.get(name)
+    try:
+        if not isinstance(value, str):
+            raise ValueError(name)
+        return uuid.UUID(value)
+    except ValueError:
+        raise Unauthorized("Invalid access token.") from None
 
 
 _SESSION_WITH_USER = (
@@ -90,6 +107,7 @@ _SESSION_WITH_USER = (
         *DeviceSession.__table__.columns,
         User.status.label("user_status"),
         User.role.label("user_role"),
+        User.credential_version.label("user_credential_version"),
     )
     .join(User, User.id == DeviceSession.user_id)
     .where(DeviceSession.id == bindparam("sid"))
@@ -98,11 +116,8 @@ _SESSION_WITH_USER = (
 
 def _device_identity(claims: dict[str, Any]) -> Identity:
     # One indexed Core query per request: no ORM objects on the hot path.
-    try:
-        session_id = uuid.UUID(claims["sid"])
-        user_id = uuid.UUID(claims["sub"])
-    except (ValueError, TypeError):
-        raise Unauthorized("Invalid access token.") from None
+    session_id = uuid_claim(claims, "sid")
+    user_id = uuid_claim(claims, "sub")
     row = db.read_one(_SESSION_WITH_USER, {"sid": session_id})
     if (
         row is None
@@ -110,6 +125,7 @@ def _device_identity(claims: dict[str, Any]) -> Identity:
         or row.user_id != user_id
         or row.expires_at <= utcnow()
         or row.user_status != "active"
+        or row.credential_version != row.user_credential_version
     ):
         raise Unauthorized("The session has ended; log in again.")
     return Identity(
@@ -120,3 +136,6 @@ def _device_identity(claims: dict[str, Any]) -> Identity:
         claims=claims,
         session=row,
     )
+
+
+TOKEN_LOADERS["device"] = _device_identity

@@ -54,7 +54,8 @@ def decode_access_token(token: str) -> dict[str, Any]:
     """Verified claims, or Unauthorized. Only allow-listed algorithms are accepted."""
     config = current_app.config
     header = _unverified_header(token)
-    secret = config["JWT_KEYRING"].get(header.get("kid"))
+    kid = header.get("kid")
+    secret = config["JWT_KEYRING"].get(kid) if isinstance(kid, str) else None
     if secret is None or header.get("typ") != TOKEN_TYPE:
         raise Unauthorized("Unknown token key or type.")
     try:

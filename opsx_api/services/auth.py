@@ -1,6 +1,10 @@
-"""Login, refresh with rotation and reuse detection, logout, push registration."""
+"""Login, refresh with rotation and reuse detection, logout, push registration.
 
-import uuid
+These run inside the request's unit of work and never commit; a refusal whose
+side effects must stand (a reused refresh token revokes its session) says so
+with `keep_changes=True`.
+"""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,6 +19,7 @@ from opsx_api.auth.tokens import hash_token, issue_access_token, new_refresh_tok
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Unauthorized
 from opsx_api.services import audit, sessions, throttle
+from opsx_api.services.throttle import Attempt
 
 
 @dataclass
@@ -33,69 +38,66 @@ def _invalid_credentials() -> Unauthorized:
     return Unauthorized("Email or password is wrong.", code="invalid_credentials")
 
 
-def _invalid_grant() -> Unauthorized:
-    return Unauthorized("The refresh token is not valid.", code="invalid_grant")
+def _invalid_grant(*, keep_changes: bool = False) -> Unauthorized:
+    return Unauthorized(
+        "The refresh token is not valid.",
+        code="invalid_grant",
+        keep_changes=keep_changes,
+    )
 
 
 def login(data: dict, *, ip: str | None, country: str | None) -> TokenPair:
     """Verify credentials and open the user's one device session.
 
-    Unknown email, wrong password and inactive account answer alike, in alike time.
+    Unknown email, wrong password and inactive account answer alike, in alike
+    time. The attempt is counted before the password is verified (`throttle`).
     """
     email, password = data["email"], data["password"]
-    throttle.check(email, ip)
+    attempt = throttle.reserve_login(email, ip)
     user = db.session().scalar(select(User).where(User.email == email))
     if user is None or not user.is_active:
         passwords.burn_verification(password)
-        ok = False
-    else:
-        ok = passwords.verify_password(user.password_hash, password)
-    if not ok:
-        throttle.record_failure(email, ip)
-        db.session().commit()
+        raise _invalid_credentials()
+    if not passwords.verify_password(user.password_hash, password):
         raise _invalid_credentials()
     try:
-        return _open_session(user, password, data["device"], ip, country)
+        return _open_session(
+            user,
+            user.credential_version,
+            password,
+            attempt,
+            data["device"],
+            ip,
+            country,
+        )
     except IntegrityError:
         # A concurrent login of the same user won the one-live-session index.
-        db.session().rollback()
         raise Conflict(
             "Another login for this user happened at the same time.",
             code="device_conflict",
         ) from None
 
 
-def _open_session(user, password, device, ip, country) -> TokenPair:
-    s = db.session()
-    throttle.clear_account(user.email)
+def _open_session(
+    user: User,
+    verified_version: int,
+    password: str,
+    attempt: Attempt,
+    device: dict,
+    ip: str | None,
+    country: str | None,
+) -> TokenPair:
     user = sessions.lock_user(user.id)
+    if not user.is_active or user.credential_version != verified_version:
+        # The password changed, or the account was deactivated, while this
+        # login was in flight: what was verified no longer holds.
+        raise _invalid_credentials()
+    throttle.succeeded(attempt)
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     for live in sessions.live_sessions(user.id):
         _make_room(user, live, device)
-    s.flush()
-    if device.get("push_token"):
-        sessions.detach_push_token(device["push_token"])
-    now = utcnow()
-    token, token_hash = new_refresh_token()
-    row = DeviceSession(
-        id=uuid.uuid4(),
-        user_id=user.id,
-        client_id=user.client_id,
-        device_id=device["id"],
-        platform=device["platform"],
-        device_name=device.get("name"),
-        push_token=device.get("push_token"),
-        push_token_updated_at=now if device.get("push_token") else None,
-        refresh_token_hash=token_hash,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(days=current_app.config["SESSION_MAX_DAYS"]),
-        login_ip=ip,
-        login_country=country,
-    )
-    s.add(row)
-    s.flush()
+    row, token = sessions.open_session(user, device, ip=ip, country=country)
     audit.record(
         "auth.login",
         client_id=user.client_id,
@@ -108,8 +110,7 @@ def _open_session(user, password, device, ip, country) -> TokenPair:
             "country": country,
         },
     )
-    s.commit()
-    return _pair(row, token)
+    return pair_for(row, token)
 
 
 def _make_room(user: User, live: DeviceSession, device: dict) -> None:
@@ -120,7 +121,6 @@ def _make_room(user: User, live: DeviceSession, device: dict) -> None:
         # Logging in again on the same phone replaces that phone's session.
         sessions.revoke(live, "relogin", signal=False)
     elif _device_policy(user) == "reject":
-        db.session().rollback()
         raise Conflict(
             "This account is signed in on another device.",
             code="device_conflict",
@@ -158,7 +158,8 @@ def refresh(token: str) -> TokenPair:
         .with_for_update(of=DeviceSession)
     )
     grace = timedelta(seconds=current_app.config["REFRESH_GRACE_SECONDS"])
-    if previous is not None and previous.refresh_rotated_at + grace >= utcnow():
+    rotated_at = previous.refresh_rotated_at if previous is not None else None
+    if previous is not None and rotated_at and rotated_at + grace >= utcnow():
         # A mobile retry of the request whose answer was lost: allowed briefly.
         return _rotate(previous, previous.refresh_token_hash)
     spent = previous or _spent_session(digest)
@@ -171,7 +172,7 @@ def refresh(token: str) -> TokenPair:
             target=spent,
             target_type="device_session",
         )
-        s.commit()
+        raise _invalid_grant(keep_changes=True)
     raise _invalid_grant()
 
 
@@ -182,12 +183,15 @@ def _spent_session(digest: str) -> DeviceSession | None:
 
 def _rotate(row: DeviceSession, old_hash: str) -> TokenPair:
     s = db.session()
-    if row.revoked_at is not None or not row.user.is_active:
+    if (
+        row.revoked_at is not None
+        or not row.user.is_active
+        or row.credential_version != row.user.credential_version
+    ):
         raise _invalid_grant()
     if sessions.is_expired(row):
         sessions.revoke(row, "expired", signal=False)
-        s.commit()
-        raise _invalid_grant()
+        raise _invalid_grant(keep_changes=True)
     now = utcnow()
     token, token_hash = new_refresh_token()
     if s.get(SpentRefreshToken, old_hash) is None:
@@ -196,11 +200,11 @@ def _rotate(row: DeviceSession, old_hash: str) -> TokenPair:
     row.refresh_token_hash = token_hash
     row.refresh_rotated_at = now
     row.last_seen_at = now
-    s.commit()
-    return _pair(row, token)
+    return pair_for(row, token)
 
 
-def _pair(row: DeviceSession, refresh_token: str) -> TokenPair:
+def pair_for(row: DeviceSession, refresh_token: str) -> TokenPair:
+    """The answer for a session just opened or rotated: a new access token too."""
     access, expires_in = issue_access_token(
         subject=row.user_id,
         session_id=row.id,
@@ -224,7 +228,6 @@ def logout(identity) -> None:
         target=row,
         target_type="device_session",
     )
-    db.session().commit()
 
 
 def set_push_token(identity, token: str | None) -> None:
@@ -237,4 +240,3 @@ def set_push_token(identity, token: str | None) -> None:
         db.session().flush()
     row.push_token = token
     row.push_token_updated_at = utcnow() if token else None
-    db.session().commit()

@@ -9,12 +9,14 @@ from models import Client
 from opsx_api import db
 from opsx_api.clock import utcnow
 from opsx_api.pagination import keyset_page
-from opsx_api.services import audit, users
+from opsx_api.services import audit, credentials, users
 
 
 def create_client(*, name: str, device_policy: str, admin: dict, actor) -> Client:
     """A client and its first admin, in one transaction."""
-    users.check_password(admin["password"], email=admin["email"], name=admin["name"])
+    credentials.check_password(
+        admin["password"], email=admin["email"], name=admin["name"]
+    )
     now = utcnow()
     client = Client(
         id=uuid.uuid4(),

@@ -1,5 +1,9 @@
-"""Ending device sessions. When a session dies, its push registration dies with it."""
+"""Opening and ending device sessions.
 
+When a session dies, its push registration dies with it.
+"""
+
+import uuid
 from datetime import timedelta
 
 from flask import current_app
@@ -7,6 +11,7 @@ from sqlalchemy import select, update
 
 from models import DeviceSession, User
 from opsx_api import db
+from opsx_api.auth.tokens import new_refresh_token
 from opsx_api.clock import utcnow
 from opsx_api.services import outbox
 
@@ -46,16 +51,40 @@ def live_sessions(user_id, *, lock: bool = True) -> list[DeviceSession]:
     return list(db.session().scalars(stmt))
 
 
-def revoke_all(user: User, reason: str, *, keep_id=None) -> tuple[int, int]:
-    """Revoke every live session of a user (but `keep_id`): (sessions, push tokens)."""
-    sessions = tokens = 0
-    for row in live_sessions(user.id):
-        if row.id == keep_id:
-            continue
-        sessions += 1
-        tokens += revoke(row, reason)
-    db.session().flush()
-    return sessions, tokens
+def open_session(
+    user: User, device: dict, *, ip: str | None, country: str | None
+) -> tuple[DeviceSession, str]:
+    """A new live session for `user` on `device`, and its refresh token.
+
+    The caller holds the user's lock and has made room (one live session per
+    user). The push token moves here from any other live session.
+    """
+    s = db.session()
+    s.flush()
+    if device.get("push_token"):
+        detach_push_token(device["push_token"])
+    now = utcnow()
+    token, token_hash = new_refresh_token()
+    row = DeviceSession(
+        id=uuid.uuid4(),
+        user_id=user.id,
+        client_id=user.client_id,
+        device_id=device["id"],
+        platform=device["platform"],
+        device_name=device.get("name"),
+        push_token=device.get("push_token"),
+        push_token_updated_at=now if device.get("push_token") else None,
+        refresh_token_hash=token_hash,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=current_app.config["SESSION_MAX_DAYS"]),
+        login_ip=ip,
+        login_country=country,
+        credential_version=user.credential_version,
+    )
+    s.add(row)
+    s.flush()
+    return row, token
 
 
 def detach_push_token(token: str, *, keep_id=None) -> int:
@@ -72,9 +101,19 @@ def detach_push_token(token: str, *, keep_id=None) -> int:
 
 
 def lock_user(user_id) -> User:
-    """Serialise changes to one user's sessions (row lock on PostgreSQL)."""
+    """The user, locked and freshly read: changes to one user's sessions serialise.
+
+    `populate_existing` matters: an object already in the session (loaded before
+    the lock) is refreshed from the locked row, so what is checked after the lock
+    is what is committed, not what was read before another transaction changed it.
+    """
     return (
         db.session()
-        .scalars(select(User).where(User.id == user_id).with_for_update(of=User))
+        .scalars(
+            select(User)
+            .where(User.id == user_id)
+            .with_for_update(of=User)
+            .execution_options(populate_existing=True)
+        )
         .one()
     )

@@ -135,9 +135,13 @@ def live_grants(args: dict) -> Page:
     return keyset_page(stmt, columns, PAGE_KINDS, args)
 
 
-def open_session(grant_id: uuid.UUID, *, staff: User, ip: str | None):
+def open_session(
+    grant_id: uuid.UUID, *, staff: User, credential_version: int, ip: str | None
+):
     """A support session on a live grant, its access token, and the admins told.
 
+    `credential_version` is the one the staff member's own login was opened
+    under: if their credentials changed since, the support session is dead too.
     A missing, expired or revoked grant is 404, as it is absent from the list.
     """
     grant = _lock(grant_id, missing_ok=True)
@@ -154,6 +158,7 @@ def open_session(grant_id: uuid.UUID, *, staff: User, ip: str | None):
         started_at=now,
         expires_at=min(grant.expires_at, now + ttl),
         ip=ip,
+        staff_credential_version=credential_version,
     )
     db.session().add(row)
     db.session().flush()
@@ -171,8 +176,19 @@ def open_session(grant_id: uuid.UUID, *, staff: User, ip: str | None):
     return SupportSessionToken(token, expires_in, row, grant.client)
 
 
+def end_staff_sessions(staff_id: uuid.UUID, reason: str) -> int:
+    """End every open support session of one staff member; how many."""
+    result = db.session().execute(
+        update(SupportSession)
+        .where(SupportSession.staff_id == staff_id, SupportSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_reason=reason[:32])
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
 def record_request(identity, *, method: str, path: str, status: int) -> None:
-    """The audit event of one request made under a support session (own commit)."""
+    """The audit event of one request made under a support session."""
     audit.record(
         "support.request",
         client_id=identity.client_id,
@@ -185,7 +201,6 @@ def record_request(identity, *, method: str, path: str, status: int) -> None:
             "session_id": str(identity.support.session_id),
         },
     )
-    db.session().commit()
 
 
 def _notify_admins(grant: SupportGrant, row: SupportSession, staff: User) -> None:

@@ -1,14 +1,26 @@
-"""Failed-login throttling per account and per IP, counted in the database.
+"""Throttling of password guesses per account and per IP, counted in the database.
 
 Rows live in `login_failures`, so the limit holds across processes and machines.
 Keys are hashed: no raw email or address is kept for this purpose.
+
+Every attempt is *reserved* before its password is verified: in a short
+transaction of its own, the attempt's keys are locked, their recent rows counted
+and, below the limit, one row per key inserted and committed. Only then is the
+password hashed, with no lock held. A right password then deletes its
+reservation (and the account's earlier failures); a wrong one leaves it standing
+as the failure it was. So under any concurrency at most the limit of passwords is
+verified per key in a window: there is no check-then-insert gap. On PostgreSQL a
+transaction-scoped advisory lock per key serialises the count-and-insert (for
+microseconds, never during the hash); SQLite has a single writer anyway.
 """
 
 import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
 
 from models import LoginFailure
 from opsx_api import db
@@ -16,50 +28,69 @@ from opsx_api.clock import utcnow
 from opsx_api.errors import Throttled
 
 
-def _key(kind: str, value: str) -> str:
+@dataclass(frozen=True)
+class Attempt:
+    """A reserved attempt: its rows, and the account key it counts against."""
+
+    row_ids: tuple[int, ...]
+    account_key: str
+
+
+def key(kind: str, value: str) -> str:
+    """The stored key of a throttled thing: `kind` is "account", "ip", ..."""
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def _limits(email: str, ip: str | None) -> list[tuple[str, int]]:
+def login_limits(email: str, ip: str | None) -> list[tuple[str, int]]:
+    """(key, limit) pairs for a password guess against `email` from `ip`."""
     config = current_app.config
-    limits = [(_key("account", email), config["LOGIN_MAX_FAILURES_ACCOUNT"])]
+    limits = [(key("account", email), config["LOGIN_MAX_FAILURES_ACCOUNT"])]
     if ip:
-        limits.append((_key("ip", ip), config["LOGIN_MAX_FAILURES_IP"]))
+        limits.append((key("ip", ip), config["LOGIN_MAX_FAILURES_IP"]))
     return limits
 
 
-def check(email: str, ip: str | None) -> None:
-    """429 with Retry-After when the account or the IP has failed too often."""
+def reserve_login(email: str, ip: str | None) -> Attempt:
+    """Count a password guess before verifying it; 429 when over a limit."""
+    limits = login_limits(email, ip)
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    ids = reserve(limits, window, "Too many failed logins; try again later.")
+    return Attempt(ids, limits[0][0])
+
+
+def reserve(
+    limits: list[tuple[str, int]], window: timedelta, message: str
+) -> tuple[int, ...]:
+    """Atomically count one attempt against every (key, limit), or refuse (429).
+
+    Committed at once in a transaction of its own, whatever becomes of the
+    request. Returns the ids of the rows counted.
+    """
     now = utcnow()
-    for key, limit in _limits(email, ip):
-        recent = (
-            select(LoginFailure.created_at)
-            .where(LoginFailure.key == key, LoginFailure.created_at > now - window)
-            .order_by(LoginFailure.created_at.desc())
-            .limit(limit)
-            .subquery()
-        )
-        count, oldest = (
-            db.session()
-            .execute(select(func.count(), func.min(recent.c.created_at)))
-            .one()
-        )
-        if count >= limit:
-            retry_after = (oldest + window - now).total_seconds()
-            raise Throttled(retry_after, "Too many failed logins; try again later.")
+    with db.separate_transaction() as session:
+        _lock(session, sorted(k for k, _ in limits))
+        for throttle_key, limit in limits:
+            count, oldest = _recent(session, throttle_key, limit, now - window)
+            if count >= limit:
+                raise Throttled((oldest + window - now).total_seconds(), message)
+        rows = [LoginFailure(key=k, created_at=now) for k, _ in limits]
+        session.add_all(rows)
+        session.flush()
+        return tuple(row.id for row in rows)
 
 
-def record_failure(email: str, ip: str | None) -> None:
-    now = utcnow()
-    for key, _limit in _limits(email, ip):
-        db.session().add(LoginFailure(key=key, created_at=now))
+def succeeded(attempt: Attempt) -> None:
+    """The password was right: forget this attempt and the account's failures.
 
-
-def clear_account(email: str) -> None:
-    """A successful login forgets the account's failures (not the IP's)."""
+    Part of the request's transaction: it holds only if the login does.
+    """
     db.session().execute(
-        delete(LoginFailure).where(LoginFailure.key == _key("account", email))
+        delete(LoginFailure).where(
+            or_(
+                LoginFailure.id.in_(attempt.row_ids),
+                LoginFailure.key == attempt.account_key,
+            )
+        )
     )
 
 
@@ -68,3 +99,22 @@ def purge_older_than(cutoff) -> int:
         delete(LoginFailure).where(LoginFailure.created_at < cutoff)
     )
     return result.rowcount or 0
+
+
+def _lock(session: Session, keys: list[str]) -> None:
+    """Serialise counting per key across processes (sorted: no deadlock)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite: BEGIN IMMEDIATE already admits one writer at a time
+    for throttle_key in keys:
+        session.execute(select(func.pg_advisory_xact_lock(int(throttle_key[:15], 16))))
+
+
+def _recent(session: Session, throttle_key: str, limit: int, since):
+    recent = (
+        select(LoginFailure.created_at)
+        .where(LoginFailure.key == throttle_key, LoginFailure.created_at > since)
+        .order_by(LoginFailure.created_at.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return session.execute(select(func.count(), func.min(recent.c.created_at))).one()

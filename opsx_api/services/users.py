@@ -8,7 +8,6 @@ import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from marshmallow import ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
@@ -19,7 +18,8 @@ from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Forbidden
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.search import contains
-from opsx_api.services import audit, outbox, sessions
+from opsx_api.services import audit, credentials, outbox, sessions, throttle
+from opsx_api.services.auth import TokenPair, pair_for
 
 
 @dataclass
@@ -35,18 +35,23 @@ class DeactivationReceipt:
         return asdict(self)
 
 
-def check_password(password: str, *, email: str = "", name: str = "") -> None:
-    """422 with the reason when a new password breaks the policy."""
-    problems = passwords.password_problems(password, email=email, name=name)
-    if problems:
-        raise ValidationError({"password": problems})
+@dataclass
+class TokensRevoked:
+    """What `revoke_tokens` revoked."""
+
+    user_id: uuid.UUID
+    sessions_revoked: int
+    push_tokens_removed: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
 
 
 def create_user(
     *, client: Client | None, email: str, name: str, role: str, password: str, actor
 ) -> User:
     """A new active user; 409 `email_taken` when the address is in use."""
-    check_password(password, email=email, name=name)
+    credentials.check_password(password, email=email, name=name)
     now = utcnow()
     user = User(
         id=uuid.uuid4(),
@@ -101,26 +106,47 @@ def _flush_unique_email() -> None:
         ) from None
 
 
-def change_password(identity, current: str, new: str) -> None:
-    """Change the caller's password; every other session of theirs is revoked."""
+def change_password(
+    identity, current: str, new: str, *, ip: str | None, country: str | None
+) -> TokenPair:
+    """Change the caller's password: every earlier token dies, this device's too.
+
+    This device is given a new session (a fresh pair); a copy of any earlier
+    access or refresh token stops working. A wrong current password counts as a
+    failed login (429 once throttled), and is 403 `invalid_credentials`.
+    """
+    email, name = db.read_one(
+        select(User.email, User.name).where(User.id == identity.user_id), {}
+    )
+    credentials.check_password(new, email=email, name=name)
+    attempt = throttle.reserve_login(email, ip)
     user = sessions.lock_user(identity.user_id)
     if not passwords.verify_password(user.password_hash, current):
-        db.session().rollback()
         raise Forbidden("The current password is wrong.", code="invalid_credentials")
-    check_password(new, email=user.email, name=user.name)
-    user.password_hash = passwords.hash_password(new)
-    user.password_changed_at = user.updated_at = utcnow()
-    revoked, _tokens = sessions.revoke_all(
-        user, "password_changed", keep_id=identity.session_id
+    throttle.succeeded(attempt)
+    device = identity.session
+    ended = credentials.set_password(
+        user, new, reason="password_changed", quiet_id=device.id
+    )
+    row, token = sessions.open_session(
+        user,
+        {
+            "id": device.device_id,
+            "platform": device.platform,
+            "name": device.device_name,
+            "push_token": device.push_token,
+        },
+        ip=ip,
+        country=country,
     )
     audit.record(
         "user.password_changed",
         client_id=user.client_id,
         actor=identity,
         target=user,
-        details={"sessions_revoked": revoked},
+        details={"sessions_revoked": ended.sessions, "new_session_id": str(row.id)},
     )
-    db.session().commit()
+    return pair_for(row, token)
 
 
 def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationReceipt:
@@ -133,12 +159,12 @@ def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationR
     user = sessions.lock_user(user.id)
     first_time = user.is_active
     user.status = "deactivated"
+    cancelled = outbox.cancel_queued_for_user(user.id)
     if first_time:
         user.deactivated_at = user.updated_at = utcnow()
-    cancelled = outbox.cancel_queued_for_user(user.id)
-    revoked, tokens = sessions.revoke_all(user, "deactivated")
-    receipt = DeactivationReceipt(user.id, revoked, tokens, cancelled)
-    if first_time or revoked or cancelled:
+    ended = credentials.end_sessions(user, "deactivated")
+    receipt = DeactivationReceipt(user.id, ended.sessions, ended.push_tokens, cancelled)
+    if first_time or ended.sessions or cancelled:
         audit.record(
             "user.deactivated",
             client_id=user.client_id,
@@ -150,19 +176,26 @@ def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationR
     return receipt
 
 
-def revoke_tokens(user: User, *, actor) -> DeactivationReceipt:
-    """Revoke every session without deactivating (the user may log in again)."""
+def revoke_tokens(user: User, *, actor) -> TokensRevoked:
+    """Revoke every session without deactivating (the user may log in again).
+
+    A credential change like any other: a login in flight at this moment does
+    not survive it either.
+    """
     user = sessions.lock_user(user.id)
-    revoked, tokens = sessions.revoke_all(user, "revoked_by_admin")
+    ended = credentials.end_sessions(user, "revoked_by_admin")
     audit.record(
         "user.tokens_revoked",
         client_id=user.client_id,
         actor=actor,
         target=user,
-        details={"sessions_revoked": revoked, "push_tokens_removed": tokens},
+        details={
+            "sessions_revoked": ended.sessions,
+            "push_tokens_removed": ended.push_tokens,
+        },
     )
     db.session().commit()
-    return DeactivationReceipt(user.id, revoked, tokens, 0)
+    return TokensRevoked(user.id, ended.sessions, ended.push_tokens)
 
 
 def reactivate(user: User, *, actor) -> User:

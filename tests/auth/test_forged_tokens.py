@@ -1,6 +1,8 @@
 """Forged, tampered or misplaced tokens are 401 `invalid_token`."""
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 
@@ -126,3 +128,38 @@ def test_missing_or_malformed_authorization(client):
 def test_not_yet_expired_token_works(client, login):
     assert claims_of(login.access)["exp"] > time.time()
     assert get_session(client, login.access).status_code == 200
+
+
+def signed_with_header(claims: dict, header: dict) -> str:
+    """A token signed with the real key, whatever its (crafted) JOSE header says."""
+    segments = [b64(header), b64(claims)]
+    signing_input = ".".join(segments).encode()
+    mac = hmac.new(SIGNING[1].encode(), signing_input, hashlib.sha256).digest()
+    return ".".join([*segments, base64.urlsafe_b64encode(mac).decode().rstrip("=")])
+
+
+@pytest.mark.parametrize("kid", [[], {}, 5, None, ["k1"]])
+def test_a_kid_that_is_not_a_string_is_401(client, login, kid):
+    header = {"alg": "HS256", "typ": "at+jwt", "kid": kid}
+    assert_rejected(
+        get_session(client, signed_with_header(claims_of(login.access), header))
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": ["support"]},
+        {"kind": {"a": 1}},
+        {"kind": "nonsense"},
+        {"sid": 12345},
+        {"sid": ["00000000-0000-4000-8000-000000000000"]},
+        {"sub": 7},
+        {"kind": "support", "gid": 5},
+        {"kind": "support", "gid": None},
+    ],
+)
+def test_signed_claims_of_the_wrong_type_are_401(client, login, change):
+    claims = {**claims_of(login.access), **change}
+    token = jwt.encode(claims, SIGNING[1], headers={"kid": "k1", "typ": "at+jwt"})
+    assert_rejected(get_session(client, token))

@@ -1,5 +1,7 @@
 """Failed logins are throttled per account and per IP, in the database."""
 
+import threading
+import time
 from datetime import timedelta
 
 from opsx_api import clock
@@ -91,3 +93,58 @@ def test_success_clears_the_account_counter(factory, client):
     assert attempt(client, user.email, "field-work-password-2026").status_code == 200
     for _ in range(5):
         assert attempt(client, user.email).status_code == 401
+
+
+def guess_at_once(app, monkeypatch, emails: list[str]) -> tuple[list, list]:
+    """One wrong password per email, all released at once from real threads.
+
+    Each verification is counted and slowed down, so that were the throttle
+    check-then-insert, every guess would pass the check before any failure was
+    recorded. Returns (passwords verified, statuses).
+    """
+    from opsx_api.auth import passwords
+
+    verified, statuses = [], []
+    verify = passwords.verify_password
+
+    def slow_verify(hashed, password):
+        verified.append(password)
+        time.sleep(0.2)
+        return verify(hashed, password)
+
+    monkeypatch.setattr(passwords, "verify_password", slow_verify)
+    barrier = threading.Barrier(len(emails))
+
+    def guess(email: str) -> None:
+        with app.test_client() as http:
+            barrier.wait()
+            statuses.append(attempt(http, email).status_code)
+
+    threads = [threading.Thread(target=guess, args=(e,)) for e in emails]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(statuses) == len(emails)
+    return verified, statuses
+
+
+def test_thirty_simultaneous_wrong_passwords_verify_at_most_ten(
+    factory, app, monkeypatch, postgresql_only
+):
+    """Real threads on PostgreSQL: the count is taken before the hash, atomically."""
+    user = factory.make_user(factory.make_client())
+    verified, statuses = guess_at_once(app, monkeypatch, [user.email] * 30)
+    assert len(verified) <= 10, statuses
+    assert statuses.count(401) <= 10
+    assert set(statuses) <= {401, 429}
+
+
+def test_thirty_simultaneous_guesses_from_one_ip_verify_at_most_its_limit(
+    factory, app, monkeypatch, postgresql_only
+):
+    monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_IP", 12)
+    people = [factory.make_user(factory.make_client()).email for _ in range(3)]
+    verified, statuses = guess_at_once(app, monkeypatch, people * 10)
+    assert len(verified) <= 12, statuses
+    assert statuses.count(429) >= 18

@@ -110,7 +110,9 @@ class SupportKit:
             rule.rule,
         )
         body = {} if method in UNSAFE else None
-        return self.client.open(url, method=method, json=body, headers=headers)
+        response = self.client.open(url, method=method, json=body, headers=headers)
+        response.get_data()  # a streamed answer (CSV export) ends its request here
+        return response
 
     def events(self, company: Company, **query) -> list[dict]:
         """The company's audit trail, read by its admin."""

@@ -84,24 +84,19 @@ def test_a_support_answer_is_withheld_when_it_cannot_be_audited(
     assert "data" not in response.get_json()
 
 
-def test_a_refused_write_leaves_only_its_audit_event(kit, factory, client):
+def test_a_refused_write_leaves_only_its_audit_event(kit, client):
     company = kit.company()
     entry = kit.enter(company, "write")
-    taken = factory.make_user(company.client, "member")
-    body = {
-        "email": taken.email,
-        "name": "Dup",
-        "role": "member",
-        "password": "another-long-passphrase-2026",
-    }
-    response = client.post(f"{API}/admin/users", json=body, headers=entry.headers)
+    first = {"name": "Ada Prospect", "external_id": "crm-1"}
+    created = client.post(f"{API}/prospects", json=first, headers=company.headers)
+    assert created.status_code == 201
+    twin = {"name": "Ada Twin", "external_id": "crm-1"}
+    response = client.post(f"{API}/prospects", json=twin, headers=entry.headers)
     assert response.status_code == 409
     (event,) = _requests(kit, company)
     assert event["details"]["status"] == 409
-    listed = client.get(f"{API}/admin/users", headers=company.headers).get_json()[
-        "data"
-    ]
-    assert len(listed) == 2
+    listed = client.get(f"{API}/prospects", headers=company.headers).get_json()
+    assert [p["name"] for p in listed["data"]] == ["Ada Prospect"]
 
 
 def test_admin_and_other_companies_requests_are_not_support_events(kit, client):

@@ -7,8 +7,9 @@ import jwt
 import pytest
 from sqlalchemy import update
 
-from models import SupportGrant
+from models import SupportGrant, User
 from opsx_api import clock, db
+from opsx_api.services import users
 from tests.support.kit import API, GRANTS
 
 LIVE = f"{API}/support/grants"
@@ -157,29 +158,22 @@ def test_read_grant_refuses_every_write_on_tenant_resources(kit, factory, client
 def test_write_grant_writes_are_audited_as_the_staff_member(kit, factory, client):
     company = kit.company()
     member = factory.make_user(company.client, "member")
-    member_login = factory.login(member)
     entry = kit.enter(company, "write")
-    response = client.post(
-        f"{API}/admin/users/{member.id}/deactivate",
-        json={"reason": "asked by the customer in ticket 4711"},
+    created = client.post(
+        f"{API}/prospects",
+        json={"name": "Ada Prospect", "assigned_to": str(member.id)},
         headers=entry.headers,
     )
-    assert response.status_code == 200, response.get_json()
-    assert response.get_json()["sessions_revoked"] == 1
-    renamed = client.patch(
-        f"{API}/admin/client", json={"name": "Renamed Co"}, headers=entry.headers
+    assert created.status_code == 201, created.get_json()
+    erased = client.post(
+        f"{API}/prospects/{created.get_json()['id']}/erase", headers=entry.headers
     )
-    assert renamed.status_code == 200
-    assert (
-        client.get(f"{API}/auth/session", headers=member_login.headers).status_code
-        == 401
-    )
-    (event,) = kit.events(company, action="user.deactivated")
-    assert event["actor_id"] == str(entry.staff.user.id)
-    assert event["actor_role"] == "support"
-    assert event["details"]["support_grant_id"] == entry.grant["id"]
-    (renamed_event,) = kit.events(company, action="client.updated")
-    assert renamed_event["actor_id"] == str(entry.staff.user.id)
+    assert erased.status_code == 204
+    for action in ("prospect.created", "prospect.erased"):
+        (event,) = kit.events(company, action=action)
+        assert event["actor_id"] == str(entry.staff.user.id)
+        assert event["actor_role"] == "support"
+        assert event["details"]["support_grant_id"] == entry.grant["id"]
 
 
 def test_expired_grant_stops_the_token_on_the_next_request(kit, client):
@@ -224,7 +218,6 @@ def test_revoked_grant_stops_the_token_on_the_next_request(kit, client):
 
 
 def test_deactivated_staff_member_is_cut_off_at_once(kit, app, client):
-    from opsx_api.services import users
 
     company = kit.company()
     entry = kit.enter(company)
@@ -233,6 +226,24 @@ def test_deactivated_staff_member_is_cut_off_at_once(kit, app, client):
     response = client.get(f"{API}/admin/client", headers=entry.headers)
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_token"
+
+
+def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, client):
+    company = kit.company()
+    entry = kit.enter(company, "read")
+    staff_id = entry.staff.user.id
+    assert client.get(f"{API}/admin/client", headers=entry.headers).status_code == 200
+    with app.app_context():
+        users.deactivate(db.session().get(User, staff_id), actor=None)
+        users.reactivate(db.session().get(User, staff_id), actor=None)
+    response = client.get(f"{API}/admin/client", headers=entry.headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "invalid_token"
+    sessions_ = client.get(
+        f"{GRANTS}/{entry.grant['id']}/sessions",
+        headers=company.headers,
+    ).get_json()["data"]
+    assert [s["ended_reason"] for s in sessions_] == ["deactivated"]
 
 
 def test_support_token_can_never_manage_grants(kit, client):
@@ -269,11 +280,7 @@ def test_support_token_sees_only_its_client(kit, factory, client):
     for response in (
         client.get(f"{API}/admin/users/{stranger.id}", headers=entry.headers),
         client.get(f"{API}/admin/users/{other.admin.id}", headers=entry.headers),
-        client.post(
-            f"{API}/admin/users/{stranger.id}/deactivate",
-            json={},
-            headers=entry.headers,
-        ),
+        client.get(f"{API}/admin/users/{stranger.id}/sessions", headers=entry.headers),
     ):
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "not_found"

@@ -9,7 +9,6 @@ from flask_restx import Namespace
 from models import Prospect
 from opsx_api.api.base import BaseResource
 from opsx_api.api.docs import add_doc
-from opsx_api.auth.decorators import roles_required
 from opsx_api.services import prospects
 from opsx_api.tenancy import tenant_get_or_404
 
@@ -32,9 +31,10 @@ def takes_if_match(func):
 
 
 class ProspectsBase(BaseResource):
-    """Members and admins of the client (support staff under a grant act as admin)."""
+    """Members and admins of the client; support sessions as their grant allows."""
 
-    method_decorators = [roles_required("member", "admin")]
+    roles = ("member", "admin")
+    support = "write"
 
 
 def live_prospect(prospect_id: uuid.UUID) -> Prospect:

@@ -35,6 +35,8 @@ class NotCsv(ApiError):
 
 @ns.route("/import")
 class ProspectImportResource(AdminResource):
+    support = "write"
+
     @ns.response(413, "payload_too_large: too many rows", "Error")
     @ns.response(415, "unsupported_media_type: not text/csv", "Error")
     @replayable(ProspectImportResultSchema(), 200)
@@ -68,6 +70,8 @@ class ProspectExportResource(AdminResource):
 @ns.route("/<uuid:prospect_id>/erase")
 @ns.response(404, "Not found (or another company's)", "Error")
 class ProspectEraseResource(AdminResource):
+    support = "write"
+
     @no_content
     def post(self, prospect_id: uuid.UUID):
         """Erase a prospect's personal data on that person's request.
