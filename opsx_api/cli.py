@@ -17,9 +17,9 @@ def register_commands(app: Flask) -> None:
 
 def _optional_commands(app: Flask) -> None:
     try:
+        from opsx_api.delivery.command import worker_command
         from opsx_api.push.emulator import fcm_emulator_command
-        from opsx_api.push.worker import worker_command
-    except ImportError:  # the push package is optional until it lands
+    except ImportError:  # the outbox packages are optional until they land
         return
     app.cli.add_command(fcm_emulator_command)
     app.cli.add_command(worker_command)

@@ -8,7 +8,8 @@ import os
 import uuid
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from models import Base
 from opsx_api import clock, create_app, db
@@ -104,3 +105,25 @@ def postgresql_only(backend):
 def unique():
     """A short unique string for names and emails."""
     return lambda prefix="x": f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def fresh_database(postgresql_only):
+    """A new, empty PostgreSQL database (opsx_fresh_*) and its app, dropped after."""
+    name = f"opsx_fresh_{uuid.uuid4().hex[:8]}"
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg2://", 1))
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    fresh = url.set(database=name).render_as_string(hide_password=False)
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh})
+    with app.app_context():
+        Base.metadata.create_all(db.get_db().engine)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.get_db().dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -1,11 +1,10 @@
 """Claiming due pushes: `FOR UPDATE SKIP LOCKED`, a lease, and the send-time gate.
 
-One short transaction selects due queued rows (locking only them, skipping rows
-another worker holds), cancels those that must no longer go out, and leases the
-rest: `next_attempt_at` moves to now + lease and `attempts` goes up by one. The
-send happens outside any transaction. A worker that dies leaves rows that become
-due again when the lease runs out, so nothing is lost (at-least-once); `attempts`
-is the fencing token that stops a late worker from recording over a newer claim.
+One short transaction selects due queued rows (`delivery/lease.py`: locking only
+them, skipping rows another worker holds), cancels those that must no longer go
+out, and leases the rest. A worker that dies leaves rows that become due again
+when the lease runs out, so nothing is lost (at-least-once); `attempts` is the
+fencing token that stops a late worker from recording over a newer claim.
 """
 
 import time
@@ -15,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, bindparam, select, update
+from sqlalchemy import Connection, Engine, Row, select
 
 from models import DeviceSession, Notification, PushDelivery, User
 from opsx_api.clock import utcnow
+from opsx_api.delivery import lease
 
 deliveries = PushDelivery.__table__
 notifications = Notification.__table__
@@ -77,14 +77,7 @@ def claim_due(
     """Claim up to `limit` due pushes in one short transaction; cancel stale ones."""
     now = utcnow()
     with engine.begin() as conn:
-        rows = conn.execute(
-            _GATED.where(
-                deliveries.c.status == "queued", deliveries.c.next_attempt_at <= now
-            )
-            .order_by(deliveries.c.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True, of=deliveries)
-        ).all()
+        rows = lease.lock_due(conn, _GATED, deliveries, limit, now)
         if not rows:
             return []
         signals = {r.token for r in rows if r.kind in SIGNAL_KINDS}
@@ -98,17 +91,8 @@ def claim_due(
             else:
                 jobs.append(_job(row))
         for reason, ids in refused.items():
-            cancel(conn, ids, reason, now)
-        if jobs:
-            conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id.in_([j.id for j in jobs]))
-                .values(
-                    attempts=deliveries.c.attempts + 1,
-                    next_attempt_at=now + timedelta(seconds=lease_seconds),
-                    updated_at=now,
-                )
-            )
+            lease.cancel(conn, deliveries, ids, reason, now)
+        lease.lease(conn, deliveries, [j.id for j in jobs], now, lease_seconds)
     return jobs
 
 
@@ -120,20 +104,14 @@ def recheck(engine: Engine, job: Job, *, idle_days: int) -> bool:
     """
     now = utcnow()
     with engine.begin() as conn:
-        row = conn.execute(
-            _GATED.where(
-                deliveries.c.id == job.id,
-                deliveries.c.status == "queued",
-                deliveries.c.attempts == job.attempts,
-            )
-        ).one_or_none()
+        row = lease.still_ours(conn, _GATED, deliveries, job)
         if row is None:
-            return False  # cancelled meanwhile, or re-claimed after our lease
+            return False
         signal = row.kind in SIGNAL_KINDS
         holders = _token_holders(conn, {row.token}) if signal else {}
         reason = gate(row, now, idle_days, holders)
         if reason:
-            cancel(conn, [row.id], reason, now)
+            lease.cancel(conn, deliveries, [row.id], reason, now)
     return reason is None
 
 
@@ -191,30 +169,6 @@ def _job(row: Row) -> Job:
     )
 
 
-def cancel(conn: Connection, ids: list[uuid.UUID], reason: str, now: datetime) -> None:
-    conn.execute(
-        update(deliveries)
-        .where(deliveries.c.id.in_(ids), deliveries.c.status == "queued")
-        .values(status="cancelled", last_error=reason[:200], updated_at=now)
-    )
-
-
 def release(engine: Engine, jobs: list[Job]) -> int:
-    """Hand back claimed jobs that were never sent: due now, attempt not counted."""
-    if not jobs:
-        return 0
-    now = utcnow()
-    stmt = (
-        update(deliveries)
-        .where(
-            deliveries.c.id == bindparam("job_id"),
-            deliveries.c.attempts == bindparam("job_attempts"),
-            deliveries.c.status == "queued",
-        )
-        .values(attempts=deliveries.c.attempts - 1, next_attempt_at=now, updated_at=now)
-    )
-    with engine.begin() as conn:
-        result = conn.execute(
-            stmt, [{"job_id": j.id, "job_attempts": j.attempts} for j in jobs]
-        )
-    return result.rowcount or 0
+    """Hand back claimed pushes that were never sent: due now, attempt not counted."""
+    return lease.release(engine, deliveries, jobs)

@@ -9,25 +9,14 @@ import email.utils
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-Outcome = Literal["sent", "invalid_token", "retry", "config_error", "failed"]
+from opsx_api.delivery.result import Outcome, SendResult
+
+__all__ = ["Outcome", "SendResult", "classify", "parse_retry_after"]
 _TOKEN_CODES = {"UNREGISTERED", "SENDER_ID_MISMATCH"}
 _RETRY_CODES = {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL"}
 _CONFIG_CODES = {"THIRD_PARTY_AUTH_ERROR", "PERMISSION_DENIED", "UNAUTHENTICATED"}
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What happened to one push; `detail` is short and never contains the token."""
-
-    outcome: Outcome
-    message_id: str | None = None
-    error_code: str | None = None
-    http_status: int | None = None
-    retry_after: float | None = None
-    detail: str | None = None
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -5,51 +5,17 @@ cancelled meanwhile (deactivation) stays cancelled, and a worker whose lease ran
 out never records over the worker that claimed the row after it.
 """
 
-import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, text, update
 
 from opsx_api.clock import utcnow
+from opsx_api.delivery.lease import guarded, set_guarded
+from opsx_api.delivery.result import SendResult, error_text
+from opsx_api.delivery.retry import RetryPolicy, retry_delay
 from opsx_api.push.claim import Job, deliveries, sessions
-from opsx_api.push.fcm_result import SendResult
 
-_RETRY_AFTER_CAP = 86_400.0  # a day: never trust a header to park a push forever
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how patiently a push is retried."""
-
-    max_attempts: int = 10
-    backoff_base: float = 2.0
-    backoff_max: float = 900.0
-    config_error_backoff: float = 600.0
-
-
-def retry_delay(
-    attempts: int,
-    policy: RetryPolicy,
-    *,
-    retry_after: float | None = None,
-    config_error: bool = False,
-    rng: random.Random | None = None,
-) -> float:
-    """Seconds until the next attempt after `attempts` sends.
-
-    Exponential (base x 2^(attempts-1), capped) with "equal jitter": between half
-    and all of it, so a burst of failures spreads out but never retries early.
-    `Retry-After` is a floor; a configuration fault waits the long backoff.
-    """
-    rng = rng or random
-    ceiling = min(policy.backoff_max, policy.backoff_base * 2 ** max(0, attempts - 1))
-    delay = ceiling / 2 + rng.uniform(0, ceiling / 2)
-    if config_error:
-        delay = max(delay, policy.config_error_backoff)
-    if retry_after:
-        delay = max(delay, min(retry_after, _RETRY_AFTER_CAP))
-    return delay
+__all__ = ["RetryPolicy", "forget_token", "record_all", "retry_delay"]
 
 
 def record_all(
@@ -82,7 +48,7 @@ def _mark_sent(
     if conn.dialect.name != "postgresql":
         # SQLite runs in process: executemany costs no round trips there.
         params = [{"job_id": i, "job_attempts": a, "message_id": m} for i, a, m in rows]
-        stmt = _GUARDED.values(
+        stmt = guarded(deliveries).values(
             status="sent", fcm_message_id=bindparam("message_id"), updated_at=now
         )
         conn.execute(stmt, params)
@@ -113,7 +79,7 @@ def _record(
     conn: Connection, job: Job, result: SendResult, policy: RetryPolicy, now: datetime
 ) -> str | None:
     """Store one unsuccessful outcome: dead token, failure, or a retry later."""
-    error = _error_text(result)
+    error = error_text(result)
     if result.outcome == "invalid_token":
         if not _set(conn, job, now, status="invalid_token", last_error=error):
             return None
@@ -164,26 +130,5 @@ def forget_token(conn: Connection, token: str, now: datetime) -> tuple[int, int]
     return detached or 0, closed or 0
 
 
-_GUARDED = update(deliveries).where(
-    deliveries.c.id == bindparam("job_id"),
-    deliveries.c.status == "queued",
-    deliveries.c.attempts == bindparam("job_attempts"),
-)
-
-
 def _set(conn: Connection, job: Job, now: datetime, **values) -> bool:
-    params = {"job_id": job.id, "job_attempts": job.attempts}
-    result = conn.execute(_GUARDED.values(updated_at=now, **values), params)
-    return bool(result.rowcount)
-
-
-def _error_text(result: SendResult) -> str:
-    parts = [result.outcome]
-    if result.http_status:
-        parts.append(f"HTTP {result.http_status}")
-    if result.error_code:
-        parts.append(result.error_code)
-    text = " ".join(parts)
-    if result.detail:
-        text = f"{text}: {result.detail}"
-    return text[:200]
+    return set_guarded(conn, deliveries, job, now, **values)

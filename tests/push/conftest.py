@@ -4,9 +4,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from opsx_api import db
+from opsx_api.delivery.worker import Worker
 from opsx_api.push.emulator import FcmEmulator
-from opsx_api.push.worker import Worker, build_worker
+from tests.workers import in_process_worker
 
 
 @pytest.fixture
@@ -21,13 +21,7 @@ def make_worker(app, emulator, monkeypatch) -> Callable[..., Worker]:
     """Build a worker on the test database that sends through pyfcm to the emulator."""
     monkeypatch.setitem(app.config, "FCM_ENDPOINT", emulator.origin)
 
-    def make(**overrides) -> Worker:
-        overrides.setdefault("threads", 4)
-        overrides.setdefault("poll_seconds", 0.05)
-        with app.app_context():
-            return build_worker(app, engine=db.get_db().engine, **overrides)
-
-    return make
+    return lambda **overrides: in_process_worker(app, **overrides)
 
 
 @pytest.fixture

@@ -1,24 +1,19 @@
 """Several workers, crashes and stops: every push delivered, none twice."""
 
-import os
 import signal
 import subprocess
-import sys
 import threading
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from models import Base, PushDelivery
-from opsx_api import create_app, db
+from models import PushDelivery
+from opsx_api import db
 from opsx_api.services import clients, notifications
-from tests.conftest import PG_URL, TEST_CONFIG
 from tests.push.helpers import seed_devices
+from tests.workers import start_flask_worker, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,59 +95,11 @@ def test_stop_finishes_sends_in_flight_and_hands_back_the_rest(
     assert leased(app) == 0  # the unsent claims were handed back, due now
 
 
-@pytest.fixture
-def fresh_database(postgresql_only):
-    """A new, empty PostgreSQL database (opsx_push_*), dropped afterwards."""
-    name = f"opsx_push_{uuid.uuid4().hex[:8]}"
-    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg2://", 1))
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    fresh = url.set(database=name).render_as_string(hide_password=False)
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh})
-    with app.app_context():
-        Base.metadata.create_all(db.get_db().engine)
-    try:
-        yield app
-    finally:
-        with app.app_context():
-            db.get_db().dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def start_worker(app, emulator, log_path: Path) -> subprocess.Popen:
     """`flask worker` in its own process, against `app`'s database and the emulator."""
-    env = {
-        **os.environ,
-        "FLASK_APP": "wsgi",
-        "OPSX_ENV": "test",
-        "OPSX_DATABASE_URL": app.config["DATABASE_URL"],
-        "OPSX_SECRET_KEY": TEST_CONFIG["SECRET_KEY"],
-        "OPSX_JWT_KEYS": TEST_CONFIG["JWT_KEYS"],
-        "OPSX_FCM_PROJECT_ID": "opsx-test",
-        "OPSX_FCM_ENDPOINT": emulator.origin,
-        "OPSX_WORKER_THREADS": "8",
-        "OPSX_WORKER_BATCH": "16",
-        "OPSX_WORKER_POLL_SECONDS": "0.05",
-        "OPSX_PUSH_LEASE_SECONDS": "2",
-    }
-    return subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "flask", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=log_path.open("ab"),
+    return start_flask_worker(
+        app, log_path, FCM_ENDPOINT=emulator.origin, PUSH_LEASE_SECONDS="2"
     )
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def seed_fresh(app, count: int) -> list[str]:

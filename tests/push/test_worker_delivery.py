@@ -242,7 +242,9 @@ def test_a_push_that_waited_is_checked_again_right_before_sending(
         db.session().commit()
     worker = make_worker()
 
-    worker._deliver(replace(job, claimed_at=time.monotonic() - 2))
+    worker._deliver(
+        worker.channel("push"), replace(job, claimed_at=time.monotonic() - 2)
+    )
 
     assert emulator.attempts("waiting-phone") == 0
     assert push_for(app, notification_id).status == "cancelled"
@@ -257,7 +259,9 @@ def test_a_push_whose_lease_may_run_out_is_handed_back_unsent(
     job = claim_one(app)
     worker = make_worker()
 
-    worker._deliver(replace(job, claimed_at=time.monotonic() - 59))
+    worker._deliver(
+        worker.channel("push"), replace(job, claimed_at=time.monotonic() - 59)
+    )
 
     assert emulator.attempts("late-phone") == 0
     row = push_for(app, notification_id)

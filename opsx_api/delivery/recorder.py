@@ -1,11 +1,12 @@
-"""The worker's recorder: one thread that writes send outcomes in small groups.
+"""The worker's recorder: one thread per channel writes outcomes in small groups.
 
 Sending threads hand over each outcome and move on. The recorder writes whatever
 arrives within a few milliseconds in one short transaction, so under load a
-commit covers dozens of pushes and the database sees a few commits a second,
-not thousands.
+commit covers dozens of jobs and the database sees a few commits a second, not
+thousands.
 An outcome not yet written when the process dies is sent again once its lease
-runs out (at-least-once; the collapse key makes the repeat harmless).
+runs out (at-least-once; push collapse keys and email Message-IDs make the
+repeat recognisable).
 """
 
 import logging
@@ -14,45 +15,46 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Engine
-
-from opsx_api.push.claim import Job
-from opsx_api.push.fcm_result import SendResult
-from opsx_api.push.outcome import RetryPolicy, record_all
+from opsx_api.delivery.result import SendResult
 
 log = logging.getLogger("opsx.worker")
 _STOP = object()
 
 
 class Recorder:
-    """Writes `(job, result)` pairs handed to `put`; `close()` flushes and stops."""
+    """Writes `(job, result)` pairs handed to `put`; `close()` flushes and stops.
+
+    `record_all(items)` writes one group in one transaction and returns the
+    status each job was left in (None: the row had changed meanwhile).
+    """
 
     def __init__(
         self,
-        engine: Engine,
-        policy: RetryPolicy,
+        record_all: Callable[[list[tuple[Any, SendResult]]], list],
         *,
+        name: str = "push",
         group: int = 200,
         linger: float = 0.01,
-        on_written: Callable[[list[tuple[Job, SendResult]], list], None] | None = None,
+        on_written: Callable[[list[tuple[Any, SendResult]], list], None] | None = None,
     ) -> None:
-        self.engine = engine
-        self.policy = policy
+        self.record_all = record_all
+        self.name = name
         self.group = group
         self.linger = linger
         self.on_written = on_written
         self.stats: Counter[str] = Counter()
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(
-            target=self._run, name="push-recorder", daemon=True
+            target=self._run, name=f"{name}-recorder", daemon=True
         )
 
     def start(self) -> "Recorder":
         self._thread.start()
         return self
 
-    def put(self, job: Job, result: SendResult) -> None:
+    def put(self, job: Any, result: SendResult) -> None:
         self._queue.put((job, result))
 
     def close(self) -> None:
@@ -91,20 +93,21 @@ class Recorder:
             if item is not _STOP:
                 items.append(item)
 
-    def _write(self, items: list[tuple[Job, SendResult]]) -> None:
+    def _write(self, items: list[tuple[Any, SendResult]]) -> None:
         if not items:
             return
         try:
-            statuses: list = record_all(self.engine, items, self.policy)
+            statuses: list = self.record_all(items)
         except Exception as exc:  # noqa: BLE001 - this thread must outlive any error
-            # Unwritten: the leases run out and these pushes go again. Better
-            # twice (same collapse key) than never.
+            # Unwritten: the leases run out and these jobs go again. Better
+            # twice (same collapse key / Message-ID) than never.
+            event = f"{self.name}.record_failed"
             log.error(
-                "push.record_failed",
+                event,
                 extra={
                     "payload": {
-                        "event": "push.record_failed",
-                        "pushes": len(items),
+                        "event": event,
+                        "jobs": len(items),
                         "error": type(exc).__name__,
                     }
                 },

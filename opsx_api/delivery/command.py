@@ -1,0 +1,79 @@
+"""`flask worker`: deliver the outbox (pushes through FCM)."""
+
+import gc
+import logging
+import signal
+import threading
+from typing import Any
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import Engine
+
+from opsx_api.delivery.worker import Worker, WorkerSettings, log_event
+from opsx_api.push.channel import build_push_channel
+
+
+def build_worker(app: Flask, engine: Engine | None = None, **overrides: Any) -> Worker:
+    """A worker for every channel, from `app.config`; ValueError for a bad FCM setup."""
+    from opsx_api.db import Database
+
+    config = app.config
+    settings = WorkerSettings.from_config(config, **overrides)
+    channels = [build_push_channel(config, threads=settings.threads)]
+    if engine is None:
+        # Its own pool, sized for the worker rather than for the API.
+        # No pre-ping (a round trip per checkout): a dropped connection fails one
+        # claim or write, which the loop survives, and the pool then reconnects.
+        url = config["DATABASE_URL"]
+        options: dict[str, Any] = {"pool_size": 4, "max_overflow": settings.threads}
+        if url.startswith("sqlite"):
+            options = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        engine = Database(url, **options).engine
+    return Worker(engine, channels, settings)
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Deliver queued pushes through FCM until stopped.
+
+    Run as many as the volume needs, on any machines: they share the work through
+    the database. SIGTERM or Ctrl-C stops claiming, finishes the sends in flight
+    and exits. Settings: OPSX_WORKER_*, OPSX_FCM_*, OPSX_PUSH_* (see the README).
+    """
+    try:
+        worker = build_worker(current_app)
+    except ValueError as exc:
+        raise click.ClickException(f"FCM configuration: {exc}") from None
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        log_event(logging.INFO, "worker.stopping", signal=signal.Signals(signum).name)
+        worker.stop()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            previous[signum] = signal.signal(signum, on_signal)
+    log_event(
+        logging.INFO,
+        "worker.started",
+        threads=worker.settings.threads,
+        batch=worker.settings.batch,
+        endpoint=current_app.config["FCM_ENDPOINT"] or "Google FCM",
+        once=once,
+    )
+    if not once:
+        # A long-running worker's startup heap (app, models, schemas) never dies:
+        # keep the collector from walking it on every full collection.
+        gc.collect()
+        gc.freeze()
+    try:
+        worker.run(once=once)
+    finally:
+        worker.engine.dispose()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    log_event(logging.INFO, "worker.stopped", **worker.stats_by_channel())
