@@ -17,6 +17,7 @@ from models import (
     AuditEvent,
     ClientRequestCount,
     DeviceSession,
+    Email,
     LoginFailure,
     Notification,
     PushDelivery,
@@ -24,7 +25,7 @@ from models import (
 )
 from opsx_api import db
 from opsx_api.clock import utcnow
-from opsx_api.services import idempotency, sessions
+from opsx_api.services import idempotency, links, sessions
 from opsx_api.services.prospects import retention as prospect_retention
 
 PurgeStep = Callable[[datetime, bool], int]
@@ -135,6 +136,33 @@ def signal_notifications(now: datetime, dry_run: bool) -> int:
     return _apply(Notification, old, dry_run)
 
 
+def expired_queued_emails(now: datetime, dry_run: bool) -> int:
+    """Cancel queued emails whose link has died (their bodies hold its token)."""
+    dead = and_(Email.status == "queued", Email.send_before <= now)
+    return _apply(
+        Email,
+        dead,
+        dry_run,
+        status="cancelled",
+        last_error="its link expired before it could be sent",
+        text_body=None,
+        html_body=None,
+        updated_at=now,
+    )
+
+
+def finished_emails(now: datetime, dry_run: bool) -> int:
+    """Delete sent, failed and cancelled emails older than EMAIL_RETENTION_DAYS."""
+    cutoff = now - _days("EMAIL_RETENTION_DAYS")
+    done = and_(Email.status != "queued", Email.updated_at < cutoff)
+    return _apply(Email, done, dry_run)
+
+
+def link_tokens(now: datetime, dry_run: bool) -> int:
+    """Delete the hashes of emailed links past their expiry, used or not."""
+    return links.purge_expired(now, dry_run=dry_run)
+
+
 def request_counts(now: datetime, dry_run: bool) -> int:
     """Delete per-client daily request counts older than the retention period."""
     cutoff = (now - _days("RETENTION_DAYS")).date()
@@ -161,6 +189,9 @@ PURGE_STEPS: list[tuple[str, PurgeStep]] = [
     ("audit events deleted", audit_events),
     ("push deliveries deleted", push_deliveries),
     ("sign-out notifications deleted", signal_notifications),
+    ("queued emails with dead links cancelled", expired_queued_emails),
+    ("emails deleted", finished_emails),
+    ("expired link tokens deleted", link_tokens),
     ("request counts deleted", request_counts),
     ("prospect idempotency keys deleted", prospect_idempotency_keys),
     ("deleted prospects scrubbed", deleted_prospects),
@@ -189,7 +220,8 @@ def purge(dry_run: bool) -> None:
 
     One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,
     OPSX_SESSION_IDLE_DAYS/MAX_DAYS, OPSX_RETENTION_DAYS,
-    OPSX_LOGIN_WINDOW_SECONDS, OPSX_PUSH_DELIVERY_RETENTION_DAYS.
+    OPSX_LOGIN_WINDOW_SECONDS, OPSX_PUSH_DELIVERY_RETENTION_DAYS,
+    OPSX_EMAIL_RETENTION_DAYS.
     """
     if dry_run:
         click.echo("dry run: counting only, nothing is changed")

@@ -4,7 +4,9 @@ from models.audit_event import AuditEvent
 from models.base import Base
 from models.client import DEVICE_POLICIES, Client
 from models.device_session import PLATFORMS, DeviceSession, SpentRefreshToken
+from models.email import EMAIL_STATUSES, Email
 from models.idempotency_key import IdempotencyKey
+from models.link_token import LINK_PURPOSES, LinkToken
 from models.login_failure import LoginFailure
 from models.notification import (
     DELIVERY_STATUSES,
@@ -20,6 +22,8 @@ from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
 __all__ = [
     "DELIVERY_STATUSES",
     "DEVICE_POLICIES",
+    "EMAIL_STATUSES",
+    "LINK_PURPOSES",
     "PLATFORMS",
     "PROSPECT_STATUSES",
     "ROLES",
@@ -32,7 +36,9 @@ __all__ = [
     "Client",
     "ClientRequestCount",
     "DeviceSession",
+    "Email",
     "IdempotencyKey",
+    "LinkToken",
     "LoginFailure",
     "Notification",
     "Prospect",

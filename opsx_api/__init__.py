@@ -10,7 +10,15 @@ from opsx_api.config import load_config
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app. Nothing connects to the database, FCM or SMTP here."""
-    from opsx_api import api, db, errors, request_counts, request_log, support_access
+    from opsx_api import (
+        api,
+        db,
+        errors,
+        pages,
+        request_counts,
+        request_log,
+        support_access,
+    )
     from opsx_api.cli import register_commands
 
     app = Flask(__name__, instance_relative_config=False)
@@ -30,5 +38,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     support_access.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    pages.init_app(app)
     register_commands(app)
     return app

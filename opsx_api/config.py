@@ -2,8 +2,9 @@
 
 Every setting is declared once in SETTINGS; `.env.example` and the README list the
 same names. With no configuration the app runs on SQLite under `instance/` with
-development secrets generated there; `OPSX_ENV=production` refuses to start without
-real secrets, a database URL and FCM credentials.
+development secrets generated there and prints emails to the console;
+`OPSX_ENV=production` refuses to start without real secrets, a database URL, FCM
+credentials, an SMTP server, a From address and an https public URL.
 """
 
 import json
@@ -11,8 +12,12 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from opsx_api.mail.smtp_url import parse_smtp_url
 
 
 class ConfigError(RuntimeError):
@@ -45,7 +50,11 @@ SETTINGS = [
     Setting("FCM_PROJECT_ID", None, help="Firebase project id"),
     Setting("FCM_CREDENTIALS", None, help="service-account JSON path"),
     Setting("FCM_ENDPOINT", None, help="FCM origin; unset: emulator in development"),
-    Setting("SMTP_URL", None, help="reserved: email delivery is not built yet"),
+    Setting("SMTP_URL", None, help="smtp(s)://user:pass@host:port; unset: console"),
+    Setting("MAIL_FROM", None, help="From of every email (required in production)"),
+    Setting(
+        "PUBLIC_URL", None, help="base of every emailed link (https in production)"
+    ),
     Setting("TRUSTED_PROXIES", 0, int, "proxies whose X-Forwarded-For is trusted"),
     Setting("COUNTRY_HEADER", None, help="header a trusted proxy sets to the country"),
     Setting("PASSWORD_MIN_LENGTH", 15, int, "minimum password length"),
@@ -66,6 +75,12 @@ SETTINGS = [
     Setting("PUSH_BACKOFF_MAX_SECONDS", 900.0, float, "longest retry delay"),
     Setting("PUSH_CONFIG_ERROR_BACKOFF_SECONDS", 600.0, float, "FCM setup fault wait"),
     Setting("PUSH_DELIVERY_RETENTION_DAYS", 30, int, "finished push deliveries kept"),
+    Setting("SMTP_TIMEOUT", 10.0, float, "seconds per SMTP operation"),
+    Setting("EMAIL_MAX_ATTEMPTS", 10, int, "4xx refusals of an email before failed"),
+    Setting("EMAIL_LEASE_SECONDS", 120, int, "a claimed email is due again after this"),
+    Setting("EMAIL_BACKOFF_BASE_SECONDS", 10.0, float, "first email retry delay"),
+    Setting("EMAIL_BACKOFF_MAX_SECONDS", 1800.0, float, "longest email retry delay"),
+    Setting("EMAIL_RETENTION_DAYS", 30, int, "finished emails kept (bodies blanked)"),
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
     Setting("DB_POOL_SIZE", 10, int, "database connections kept per process"),
     Setting("DB_POOL_PRE_PING", False, _bool, "test each pooled connection first"),
@@ -165,3 +180,44 @@ def _fill_defaults(config: dict[str, Any]) -> None:
         raise ConfigError("OPSX_ARGON2_PROFILE must be owasp, strong or test")
     if production and config["ARGON2_PROFILE"] == "test":
         raise ConfigError("OPSX_ARGON2_PROFILE=test is not allowed in production")
+    _mail_defaults(config, production)
+
+
+def _mail_defaults(config: dict[str, Any], production: bool) -> None:
+    """SMTP, From and public URL: checked always, required in production."""
+    if production:
+        missing = [
+            f"OPSX_{name}"
+            for name in ("SMTP_URL", "MAIL_FROM", "PUBLIC_URL")
+            if not config[name]
+        ]
+        if missing:
+            raise ConfigError(
+                "production needs " + ", ".join(missing) + " (emails would be printed"
+                " to the console instead of sent: see the README, Email)"
+            )
+    config["MAIL_FROM"] = config["MAIL_FROM"] or "OpsX <no-reply@opsx.localhost>"
+    config["PUBLIC_URL"] = (config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/")
+    if "@" not in parseaddr(config["MAIL_FROM"])[1]:
+        raise ConfigError(
+            "OPSX_MAIL_FROM must be an address, e.g. OpsX <no-reply@x.com>"
+        )
+    public = urlsplit(config["PUBLIC_URL"])
+    if public.scheme not in ("http", "https") or not public.netloc:
+        raise ConfigError("OPSX_PUBLIC_URL must be an http(s) URL")
+    if production and public.scheme != "https":
+        raise ConfigError(
+            "OPSX_PUBLIC_URL must be https in production (links hold tokens)"
+        )
+    config["SMTP"] = None  # None: the console sender (development and tests only)
+    if config["SMTP_URL"]:
+        try:
+            config["SMTP"] = parse_smtp_url(config["SMTP_URL"])
+        except ValueError as exc:
+            raise ConfigError(f"OPSX_SMTP_URL {exc}") from None
+        smtp = config["SMTP"]
+        if production and smtp.password is not None and smtp.security == "none":
+            raise ConfigError(
+                "OPSX_SMTP_URL would send its password in clear:"
+                " use smtps:// or ?starttls=true"
+            )

@@ -1,5 +1,8 @@
 """`make run`: the API, the outbox worker and the FCM emulator, side by side.
 
+Without OPSX_SMTP_URL the worker prints every email, links included, to this
+terminal (the console sender).
+
 A small supervisor for development: it starts each process, prefixes nothing
 (every process logs JSON lines of its own), and stops them all on Ctrl-C or
 when any one of them exits.
@@ -36,6 +39,8 @@ def _commands() -> dict[str, list[str]]:
 def main() -> int:
     env = {**os.environ, "FLASK_APP": "wsgi"}
     env.setdefault("OPSX_FCM_ENDPOINT", f"http://127.0.0.1:{EMULATOR_PORT}")
+    # Emailed links open this server's pages; the worker prints the emails here.
+    env.setdefault("OPSX_PUBLIC_URL", f"http://{HOST}:{PORT}")
     processes = {
         name: subprocess.Popen(command, env=env)  # noqa: S603 - our own argv
         for name, command in _commands().items()

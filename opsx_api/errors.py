@@ -42,6 +42,13 @@ class BadRequest(ApiError):
     status, code, message = 400, "bad_request", "Malformed request."
 
 
+class InvalidLinkToken(ApiError):
+    """An emailed link's token that is forged, used, revoked or expired."""
+
+    status, code = 400, "invalid_token"
+    message = "This link is not valid: it may have expired or been used already."
+
+
 class Unauthorized(ApiError):
     status, code, message = 401, "invalid_token", "Authentication required."
 

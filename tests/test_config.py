@@ -16,6 +16,9 @@ PROD = {
     "JWT_KEYS": "2026a=" + "k" * 48,
     "FCM_CREDENTIALS": "/etc/opsx/fcm.json",
     "FCM_PROJECT_ID": "opsx-prod",
+    "SMTP_URL": "smtps://mailer:secret@smtp.example.com",
+    "MAIL_FROM": "OpsX <no-reply@opsx.example.com>",
+    "PUBLIC_URL": "https://app.opsx.example.com/",
 }
 
 

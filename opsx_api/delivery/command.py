@@ -1,4 +1,4 @@
-"""`flask worker`: deliver the outbox (pushes through FCM)."""
+"""`flask worker`: deliver the outbox, pushes through FCM and emails through SMTP."""
 
 import gc
 import logging
@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Engine
 
 from opsx_api.delivery.worker import Worker, WorkerSettings, log_event
+from opsx_api.mail.channel import build_email_channel
 from opsx_api.push.channel import build_push_channel
 
 
@@ -21,7 +22,10 @@ def build_worker(app: Flask, engine: Engine | None = None, **overrides: Any) -> 
 
     config = app.config
     settings = WorkerSettings.from_config(config, **overrides)
-    channels = [build_push_channel(config, threads=settings.threads)]
+    channels = [
+        build_push_channel(config, threads=settings.threads),
+        build_email_channel(config),
+    ]
     if engine is None:
         # Its own pool, sized for the worker rather than for the API.
         # No pre-ping (a round trip per checkout): a dropped connection fails one
@@ -38,11 +42,13 @@ def build_worker(app: Flask, engine: Engine | None = None, **overrides: Any) -> 
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 @with_appcontext
 def worker_command(once: bool) -> None:
-    """Deliver queued pushes through FCM until stopped.
+    """Deliver queued pushes (FCM) and emails (SMTP) until stopped.
 
     Run as many as the volume needs, on any machines: they share the work through
     the database. SIGTERM or Ctrl-C stops claiming, finishes the sends in flight
-    and exits. Settings: OPSX_WORKER_*, OPSX_FCM_*, OPSX_PUSH_* (see the README).
+    and exits. Without OPSX_SMTP_URL (development) emails are printed here.
+    Settings: OPSX_WORKER_*, OPSX_FCM_*, OPSX_PUSH_*, OPSX_SMTP_*, OPSX_EMAIL_*
+    (see the README).
     """
     try:
         worker = build_worker(current_app)
@@ -57,12 +63,14 @@ def worker_command(once: bool) -> None:
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             previous[signum] = signal.signal(signum, on_signal)
+    smtp = current_app.config.get("SMTP")
     log_event(
         logging.INFO,
         "worker.started",
         threads=worker.settings.threads,
         batch=worker.settings.batch,
         endpoint=current_app.config["FCM_ENDPOINT"] or "Google FCM",
+        smtp=smtp.redacted() if smtp else "console",
         once=once,
     )
     if not once:

@@ -1,0 +1,133 @@
+"""Queueing emails. Rows join the caller's transaction; `flask worker` sends them.
+
+Each kind has a subject here and two Jinja templates, `email/<kind>.txt` and
+`email/<kind>.html` (autoescaped), rendered now, with the recipient's name.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+
+from flask import current_app, render_template, render_template_string
+from sqlalchemy import update
+
+from models import Email, User
+from opsx_api import db
+from opsx_api.clock import utcnow
+
+SUBJECTS = {
+    "invitation": "{{ client_name }} invited you to OpsX",
+    "password_reset": "Reset your OpsX password",
+    "email_confirmation": "Confirm your new OpsX email address",
+    "email_change_notice": "Your OpsX email address is about to change",
+    "email_taken_notice": "Someone tried to use this address on OpsX",
+}
+
+
+def queue(
+    kind: str,
+    *,
+    to_address: str,
+    to_name: str,
+    context: dict[str, Any] | None = None,
+    user_id: uuid.UUID | None = None,
+    client_id: uuid.UUID | None = None,
+    send_before: datetime | None = None,
+) -> Email:
+    """Render `kind` for one recipient and queue it; the caller commits.
+
+    `send_before`: the moment its link dies; the worker cancels the email
+    rather than send a dead link.
+    """
+    name = " ".join(to_name.split())  # no line breaks into a header
+    subject, text, html = render(
+        kind, {**(context or {}), "name": name, "to_address": to_address}
+    )
+    now = utcnow()
+    email_id = uuid.uuid4()
+    row = Email(
+        id=email_id,
+        client_id=client_id,
+        user_id=user_id,
+        kind=kind,
+        to_address=to_address,
+        to_name=name[:200],
+        subject=subject[:200],
+        text_body=text,
+        html_body=html,
+        message_id=f"<{email_id.hex}@{_domain()}>",
+        status="queued",
+        attempts=0,
+        failures=0,
+        next_attempt_at=now,
+        send_before=send_before,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session().add(row)
+    return row
+
+
+def queue_to_user(
+    user: User,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    *,
+    to_address: str | None = None,
+    send_before: datetime | None = None,
+) -> Email:
+    """Queue `kind` to a user, at their address unless `to_address` is given."""
+    client = user.client
+    return queue(
+        kind,
+        to_address=to_address or user.email,
+        to_name=user.name,
+        context={"client_name": client.name if client else None, **(context or {})},
+        user_id=user.id,
+        client_id=user.client_id,
+        send_before=send_before,
+    )
+
+
+def cancel_queued(user_id: uuid.UUID, kinds: tuple[str, ...], reason: str) -> int:
+    """Cancel (and blank) a user's queued emails of `kinds`; the count."""
+    result = db.session().execute(
+        update(Email)
+        .where(
+            Email.user_id == user_id, Email.kind.in_(kinds), Email.status == "queued"
+        )
+        .values(
+            status="cancelled",
+            last_error=reason[:200],
+            text_body=None,
+            html_body=None,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, plain text, HTML) of `kind`; KeyError for an unknown kind."""
+    subject = render_template_string(SUBJECTS[kind], **context).strip()
+    context = {**context, "subject": subject}
+    text = render_template(f"email/{kind}.txt", **context).strip() + "\n"
+    html = render_template(f"email/{kind}.html", **context)
+    return " ".join(subject.split()), text, html
+
+
+def human_duration(delta: timedelta) -> str:
+    """'30 minutes', '24 hours', '3 days': how long a link works, for the reader."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes >= 48 * 60:
+        return f"{minutes // (24 * 60)} days"
+    if minutes % 60 == 0 and minutes >= 60:
+        hours = minutes // 60
+        return "1 hour" if hours == 1 else f"{hours} hours"
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _domain() -> str:
+    return parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
