@@ -3,8 +3,8 @@
 The email outbox, delivered by `flask worker` like pushes; bodies are blanked
 once an email is finished (docs/decisions/email.md).
 
-Revision ID: 0008
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-01 03:53:07.380692
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = "0008"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
