@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 
-from admin.commands import admin_group, one_line_errors
+from admin.command import admin_command
 from models import (
     AuditEvent,
     ClientRequestCount,
@@ -203,19 +203,15 @@ def run_purge(*, dry_run: bool = False) -> list[tuple[str, int]]:
     now = utcnow()
     report = []
     for name, step in PURGE_STEPS:
-        count = step(now, dry_run)
-        if dry_run:
-            db.session().rollback()
-        else:
-            db.session().commit()
+        with db.unit_of_work():  # one transaction per step; a dry run writes nothing
+            count = step(now, dry_run)
         report.append((name, count))
     return report
 
 
-@admin_group.command("purge")
+@admin_command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
-@one_line_errors
-def purge(dry_run: bool) -> None:
+def purge_command(dry_run: bool) -> None:
     """Apply retention: stale push tokens, expired sessions, old data.
 
     One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,

@@ -1,9 +1,9 @@
 """`flask seed-demo`: a demo client, users and data for a first run."""
 
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from admin.command import admin_command
 from models import User
 from opsx_api import db
 from opsx_api.services import clients, users
@@ -19,8 +19,7 @@ STAFF = [
 ]
 
 
-@click.command("seed-demo")
-@with_appcontext
+@admin_command("seed-demo")
 def seed_demo_command():
     """Create a demo client with users (idempotent: does nothing the second time)."""
     if db.session().scalar(select(User).where(User.email == "admin@demo.opsx.test")):

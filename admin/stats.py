@@ -4,7 +4,7 @@ import json
 
 import click
 
-from admin.commands import admin_group, one_line_errors
+from admin.command import admin_command
 from opsx_api.services import stats
 
 COLUMNS = (
@@ -29,9 +29,8 @@ def _cell(value) -> str:
     return "-" if value is None else str(value)
 
 
-@admin_group.command("stats")
+@admin_command("stats")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@one_line_errors
 def stats_command(as_json):
     """Per client: active users, live devices, prospects, data bytes, requests.
 

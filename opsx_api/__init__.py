@@ -12,6 +12,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the app. Nothing connects to the database, FCM or SMTP here."""
     from opsx_api import (
         api,
+        cli,
         db,
         errors,
         pages,
@@ -19,7 +20,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         request_log,
         support_access,
     )
-    from opsx_api.cli import register_commands
 
     app = Flask(__name__, instance_relative_config=False)
     app.config.update(load_config(overrides))
@@ -39,5 +39,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     api.init_app(app)
     pages.init_app(app)
-    register_commands(app)
+    cli.init_app(app)
     return app

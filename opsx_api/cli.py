@@ -1,28 +1,19 @@
-"""Registers every Flask CLI group: `flask admin`, `flask worker`, emulator, seed."""
+"""The app's own command line: `flask db`, `flask worker`, `flask fcm-emulator`.
+
+The operator's commands (`flask admin ...`, `flask seed-demo`) live in `admin/`,
+which depends on `opsx_api`, never the reverse; `wsgi.py` adds them.
+"""
+
+from pathlib import Path
 
 from flask import Flask
+from flask_migrate import Migrate
 
+from models import Base
+from opsx_api.delivery.command import worker_command
+from opsx_api.push.emulator import fcm_emulator_command
 
-def register_commands(app: Flask) -> None:
-    from flask_migrate import Migrate
-
-    from admin import admin_group, seed_demo_command
-    from models import Base
-
-    Migrate(app, _MigrationTarget(Base.metadata), directory=_migrations_dir())
-    app.cli.add_command(admin_group)
-    app.cli.add_command(seed_demo_command)
-    _optional_commands(app)
-
-
-def _optional_commands(app: Flask) -> None:
-    try:
-        from opsx_api.delivery.command import worker_command
-        from opsx_api.push.emulator import fcm_emulator_command
-    except ImportError:  # the outbox packages are optional until they land
-        return
-    app.cli.add_command(fcm_emulator_command)
-    app.cli.add_command(worker_command)
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
 class _MigrationTarget:
@@ -32,7 +23,8 @@ class _MigrationTarget:
         self.metadata = metadata
 
 
-def _migrations_dir() -> str:
-    from pathlib import Path
-
-    return str(Path(__file__).resolve().parent.parent / "migrations")
+def init_app(app: Flask) -> None:
+    """Add the migration, outbox worker and FCM emulator commands."""
+    Migrate(app, _MigrationTarget(Base.metadata), directory=str(MIGRATIONS))
+    app.cli.add_command(worker_command)
+    app.cli.add_command(fcm_emulator_command)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from admin import init_app as add_admin_commands
 from models import Base
 from opsx_api import clock, create_app, db
 from tests.factories import Factory
@@ -35,7 +36,9 @@ _apps: dict[str, object] = {}
 def build_app(backend: str, tmp_root, **overrides):
     """A new app on `backend` with the test configuration and `overrides`."""
     url = PG_URL if backend == "postgresql" else f"sqlite:///{tmp_root}/opsx-test.db"
-    return create_app({**TEST_CONFIG, "DATABASE_URL": url, **overrides})
+    return add_admin_commands(
+        create_app({**TEST_CONFIG, "DATABASE_URL": url, **overrides})
+    )
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -116,7 +119,7 @@ def fresh_database(postgresql_only):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     fresh = url.set(database=name).render_as_string(hide_password=False)
-    app = create_app({**TEST_CONFIG, "DATABASE_URL": fresh})
+    app = add_admin_commands(create_app({**TEST_CONFIG, "DATABASE_URL": fresh}))
     with app.app_context():
         Base.metadata.create_all(db.get_db().engine)
     try:

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from models import Client, User
+from opsx_api import db
 from opsx_api.services import clients, users
 
 PASSWORD = "field-work-password-2026"
@@ -44,7 +45,7 @@ class Factory:
     def make_client(self, name: str | None = None, policy: str = "reject") -> Client:
         """A client company with a first admin `admin-<id>@<name>.test`."""
         name = name or f"Co {uuid.uuid4().hex[:6]}"
-        with self.app.app_context():
+        with self.app.app_context(), db.unit_of_work():
             return clients.create_client(
                 name=name,
                 device_policy=policy,
@@ -67,7 +68,7 @@ class Factory:
     ) -> User:
         """A user of `client` (or staff when `client` is None)."""
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.test"
-        with self.app.app_context():
+        with self.app.app_context(), db.unit_of_work():
             return users.create_user(
                 client=client,
                 email=email,
@@ -104,8 +105,6 @@ class Factory:
 
     def admin_of(self, client: Client) -> User:
         from sqlalchemy import select
-
-        from opsx_api import db
 
         with self.app.app_context():
             return (

@@ -1,9 +1,9 @@
 """`replayable`: `dump_with` for a POST that honours `Idempotency-Key`.
 
-The decorated method does its work WITHOUT committing (it calls an `add_*`
-service function); `services.idempotency.run` stores the answer with the key
-and commits both at once, so a retry with the same key and body replays the
-first answer (status, body, ETag) with `Idempotent-Replayed: true`.
+Inside the request's unit of work, the key is claimed before the method runs
+and the answer recorded with it after, so both commit with the work or not at
+all: a retry with the same key and body replays the first answer (status,
+body, ETag) with `Idempotent-Replayed: true`.
 """
 
 import json
@@ -50,27 +50,36 @@ def replayable(
     model = model_for(schema, name)
 
     def decorator(func):
+        def render(result) -> idempotency.StoredResponse:
+            extra = headers(result) if headers else {}
+            return idempotency.StoredResponse(status, schema.dump(result), extra)
+
         @wraps(func)
         def wrapper(*args, **kwargs):
-            def render(result):
-                extra = headers(result) if headers else {}
-                return idempotency.StoredResponse(status, schema.dump(result), extra)
-
-            response = idempotency.run(
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return _answer(render(func(*args, **kwargs)))
+            claimed = idempotency.claim(
                 client_id=tenant_id(),
                 user_id=current_identity().user_id,
-                key=request.headers.get("Idempotency-Key"),
+                key=key,
                 request_hash=request_hash(),
-                perform=lambda: func(*args, **kwargs),
-                render=render,
             )
-            sent = dict(response.headers)
-            if response.replayed:
-                sent["Idempotent-Replayed"] = "true"
-            return response.body, response.status, sent
+            if isinstance(claimed, idempotency.StoredResponse):
+                return _answer(claimed)
+            response = render(func(*args, **kwargs))
+            idempotency.record(claimed, response)
+            return _answer(response)
 
         add_doc(wrapper, params=HEADER_DOC)
         add_doc(wrapper, **response_doc(422, "idempotency_key_reused", "Error"))
         return add_doc(wrapper, **response_doc(status, "Success", model))
 
     return decorator
+
+
+def _answer(response: idempotency.StoredResponse):
+    sent = dict(response.headers)
+    if response.replayed:
+        sent["Idempotent-Replayed"] = "true"
+    return response.body, response.status, sent

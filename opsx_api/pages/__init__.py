@@ -93,16 +93,13 @@ def act(slug: str):
     page = _page(slug)
     token = request.form.get("token", "")
     try:
-        result = page.act(token, request.form)
-        db.session().commit()
+        with db.unit_of_work():
+            result = page.act(token, request.form)
     except InvalidLinkToken:
-        db.session().rollback()
         return _invalid()
     except ValidationError as exc:
-        db.session().rollback()
         return _form(page, token, 422, exc.messages)
     except ApiError as exc:
-        db.session().rollback()
         if exc.status == 422:
             return _form(page, token, 422, exc.details or {"_": [exc.message]})
         return _error(exc.status, exc.message)

@@ -58,7 +58,6 @@ def update_client(client: Client, changes: dict, *, actor) -> Client:
             target=client,
             details={k: changes[k] for k in changed},
         )
-    db.session().commit()
     return client
 
 

@@ -1,18 +1,19 @@
 """`Idempotency-Key`: a retried POST replays its first answer instead of acting twice.
 
 Keys belong to one user of one client and live `OPSX_IDEMPOTENCY_TTL_HOURS`
-(24). The key row is inserted before the work and committed with it, in one
-transaction: of two concurrent requests with one key, the unique constraint
-lets one insert; the other waits for it to commit, fails, and replays its
-stored answer. A request that fails stores nothing, so its retry runs again.
+(24). `claim` inserts the key row before the work and the request's unit of
+work commits it with the work and its `record`ed answer: of two concurrent
+requests with one key, the unique constraint lets one insert; the other waits
+for it to commit, fails (inside a savepoint, so its transaction stays usable),
+and replays the stored answer. A request that fails stores nothing, so its
+retry runs again.
 """
 
 import hashlib
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -23,7 +24,6 @@ from opsx_api import db
 from opsx_api.clock import utcnow
 from opsx_api.errors import BadRequest, Conflict, ValidationFailed
 
-T = TypeVar("T")
 KEY_MAX_LENGTH = 255
 
 
@@ -44,23 +44,14 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-def run(
-    *,
-    client_id: uuid.UUID,
-    user_id: uuid.UUID,
-    key: str | None,
-    request_hash: str,
-    perform: Callable[[], T],
-    render: Callable[[T], StoredResponse],
-) -> StoredResponse:
-    """Run `perform` (which must not commit) once per key, commit, and answer.
+def claim(
+    *, client_id: uuid.UUID, user_id: uuid.UUID, key: str, request_hash: str
+) -> IdempotencyKey | StoredResponse:
+    """This request's new key row, or the stored answer to replay instead.
 
-    Without a key it simply runs and commits. With a key already used for the
-    same request it replays; for another request it is 422
-    `idempotency_key_reused`.
+    A key already used for the same request replays; for another request it
+    is 422 `idempotency_key_reused`.
     """
-    if key is None:
-        return _commit(render(perform()))
     _check_key(key)
     previous = _find(client_id, user_id, key)
     if previous is not None:
@@ -74,21 +65,20 @@ def run(
         response_headers={},
         created_at=utcnow(),
     )
-    db.session().add(row)
     try:
-        db.session().flush()  # waits here while a concurrent twin is in flight
+        with db.session().begin_nested():
+            db.session().add(row)
+            db.session().flush()  # waits here while a concurrent twin is in flight
     except IntegrityError:
-        db.session().rollback()
         return _replay_winner(client_id, user_id, key, request_hash)
-    try:
-        response = render(perform())
-    except BaseException:
-        db.session().rollback()
-        raise
+    return row
+
+
+def record(row: IdempotencyKey, response: StoredResponse) -> None:
+    """Keep the answer with its key, to be committed with the work."""
     row.status_code = response.status
     row.response_body = response.body
     row.response_headers = response.headers
-    return _commit(response)
 
 
 def purge_expired(*, dry_run: bool = False) -> int:
@@ -100,13 +90,7 @@ def purge_expired(*, dry_run: bool = False) -> int:
     result = db.session().execute(
         delete(IdempotencyKey).where(IdempotencyKey.created_at <= cutoff)
     )
-    db.session().commit()
     return result.rowcount or 0
-
-
-def _commit(response: StoredResponse) -> StoredResponse:
-    db.session().commit()
-    return response
 
 
 def _check_key(key: str) -> None:

@@ -63,7 +63,6 @@ def broadcast(
         target=row,
         details={"recipients": row.recipients, "queued": row.queued},
     )
-    s.commit()
     return row
 
 
@@ -140,4 +139,3 @@ def mark_read(user_id: uuid.UUID, notification_id: uuid.UUID) -> None:
         raise NotFound("No such notification.")
     if row.read_at is None:
         row.read_at = utcnow()
-    db.session().commit()

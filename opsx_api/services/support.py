@@ -59,7 +59,6 @@ def create_grant(
         target_type="support_grant",
         details={"scope": scope, "reason": reason, "expires_at": _iso(grant)},
     )
-    db.session().commit()
     return grant
 
 
@@ -67,7 +66,6 @@ def change_duration(grant: SupportGrant, duration_hours: int, *, actor) -> Suppo
     """Extend (or shorten) a live grant: it now ends `duration_hours` from now."""
     grant = _lock(grant.id)
     if not grant.is_live(utcnow()):
-        db.session().rollback()
         raise Conflict("This grant has expired or was revoked.", code="grant_not_live")
     previous = _iso(grant)
     grant.expires_at = utcnow() + timedelta(hours=duration_hours)
@@ -79,7 +77,6 @@ def change_duration(grant: SupportGrant, duration_hours: int, *, actor) -> Suppo
         target_type="support_grant",
         details={"previous_expires_at": previous, "expires_at": _iso(grant)},
     )
-    db.session().commit()
     return grant
 
 
@@ -90,7 +87,6 @@ def revoke_grant(grant: SupportGrant, *, actor) -> None:
     """
     grant = _lock(grant.id)
     if grant.revoked_at is not None:
-        db.session().rollback()
         return
     now = utcnow()
     grant.revoked_at = now
@@ -109,7 +105,6 @@ def revoke_grant(grant: SupportGrant, *, actor) -> None:
         target_type="support_grant",
         details={"sessions_ended": ended.rowcount or 0},
     )
-    db.session().commit()
 
 
 def list_grants(client_id: uuid.UUID, args: dict) -> Page:
@@ -147,7 +142,6 @@ def open_session(
     grant = _lock(grant_id, missing_ok=True)
     now = utcnow()
     if grant is None or not grant.is_live(now):
-        db.session().rollback()
         raise NotFound("No live support grant with this id.")
     ttl = timedelta(seconds=current_app.config["ACCESS_TOKEN_TTL"])
     row = SupportSession(
@@ -172,7 +166,6 @@ def open_session(
     )
     _notify_admins(grant, row, staff)
     token, expires_in = _token(grant, row, staff)
-    db.session().commit()
     return SupportSessionToken(token, expires_in, row, grant.client)
 
 

@@ -73,7 +73,6 @@ def create_user(
         target=user,
         details={"role": role},
     )
-    db.session().commit()
     return user
 
 
@@ -92,7 +91,6 @@ def update_user(user: User, changes: dict, *, actor) -> User:
             target=user,
             details={"fields": changed},
         )
-    db.session().commit()
     return user
 
 
@@ -100,7 +98,6 @@ def _flush_unique_email() -> None:
     try:
         db.session().flush()
     except IntegrityError:
-        db.session().rollback()
         raise Conflict(
             "This email address is already in use.", code="email_taken"
         ) from None
@@ -172,7 +169,6 @@ def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationR
             target=user,
             details={"reason": reason, **receipt.as_dict(), "user_id": str(user.id)},
         )
-    db.session().commit()
     return receipt
 
 
@@ -194,7 +190,6 @@ def revoke_tokens(user: User, *, actor) -> TokensRevoked:
             "push_tokens_removed": ended.push_tokens,
         },
     )
-    db.session().commit()
     return TokensRevoked(user.id, ended.sessions, ended.push_tokens)
 
 
@@ -213,7 +208,6 @@ def reactivate(user: User, *, actor) -> User:
         target=user,
         details={"previous_status": was},
     )
-    db.session().commit()
     return user
 
 
@@ -229,7 +223,6 @@ def release_session(row, *, actor) -> None:
         target_type="device_session",
         details={"user_id": str(row.user_id)},
     )
-    db.session().commit()
 
 
 def list_users(client_id: uuid.UUID, args: dict):

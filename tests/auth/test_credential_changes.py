@@ -108,7 +108,7 @@ def test_reactivation_never_revives_a_session(factory, client, app):
     company = factory.make_client()
     user = factory.make_user(company)
     login = factory.login(user, push_token="fcm-phone-2")
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.deactivate(db.session().get(User, user.id), actor=None)
         users.reactivate(db.session().get(User, user.id), actor=None)
     assert client.get("/api/v1/me", headers=login.headers).status_code == 401
@@ -166,7 +166,7 @@ def test_a_login_in_flight_does_not_survive_a_deactivation(
     in_flight = factory.login(user, push_token="fcm-in-flight", expect=None)
     assert in_flight.status == 401
     monkeypatch.undo()
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.reactivate(db.session().get(User, user.id), actor=None)
         tokens = db.session().scalars(
             select(DeviceSession.push_token).where(DeviceSession.user_id == user.id)
@@ -246,7 +246,7 @@ def test_a_login_looping_the_old_password_never_holds_a_session_after_a_change(
 def test_revoke_tokens_is_a_credential_change_too(factory, client, app):
     user = factory.make_user(factory.make_client())
     login = factory.login(user)
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         before = db.session().get(User, user.id).credential_version
         users.revoke_tokens(db.session().get(User, user.id), actor=None)
         assert db.session().get(User, user.id).credential_version == before + 1

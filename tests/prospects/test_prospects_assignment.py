@@ -61,7 +61,7 @@ def test_only_active_users_of_my_company_can_be_assigned(
     client, factory, tenant, other, create
 ):
     gone = factory.make_user(tenant.company)
-    with factory.app.app_context():
+    with factory.app.app_context(), db.unit_of_work():
         users.deactivate(gone, actor=None)
     staff = factory.make_user(None, role="support")
     made = create(tenant.admin_headers)

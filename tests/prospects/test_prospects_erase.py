@@ -117,7 +117,7 @@ def test_purge_scrubs_prospects_deleted_long_ago(app, client, tenant, create):
     tenant.relogin()
     recent = create(tenant.admin_headers, name="Recent", email="recent@example.test")
     client.delete(f"{API}/{recent['id']}", headers=tenant.admin_headers)
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         assert prospects.purge(dry_run=True) == {
             "idempotency_keys": 0,
             "prospects_scrubbed": 1,

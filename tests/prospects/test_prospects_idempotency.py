@@ -102,7 +102,7 @@ def test_keys_expire_after_24_hours_and_are_purged(app, client, tenant):
     assert _post(client, tenant.member_headers, "k-other").status_code == 201
     clock.advance(timedelta(hours=2))
     tenant.relogin()
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         assert idempotency.purge_expired(dry_run=True) == 1
         assert idempotency.purge_expired() == 1
         assert idempotency.purge_expired() == 0

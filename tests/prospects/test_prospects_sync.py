@@ -175,7 +175,7 @@ def test_a_late_commit_is_not_skipped_by_the_feed(postgresql_only, app, client, 
 
     def slow_writer():
         with app.app_context():
-            prospects.add({"name": "Slow"}, actor=tenant.actor(tenant.member))
+            prospects.create({"name": "Slow"}, actor=tenant.actor(tenant.member))
             allocated.set()
             release.wait(10)
             db.session().commit()

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def broadcast_to_all(app, client_id) -> None:
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         notifications.broadcast(
             client_id,
             title="Shift change",
@@ -103,7 +103,7 @@ def start_worker(app, emulator, log_path: Path) -> subprocess.Popen:
 
 
 def seed_fresh(app, count: int) -> list[str]:
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         company = clients.create_client(
             name="Crash Co",
             device_policy="reject",

@@ -115,7 +115,7 @@ def test_session_start_is_audited_and_told_to_every_active_admin(
     quiet_admin = factory.make_user(company.client, "admin")  # no live session
     gone_admin = factory.make_user(company.client, "admin")
     member = factory.make_user(company.client, "member")
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.deactivate(gone_admin, actor=None)
     entry = kit.enter(company, "write", staff=kit.staff(name="Alex Support"))
     (started,) = kit.events(company, action="support.session_started")

@@ -221,7 +221,7 @@ def test_deactivated_staff_member_is_cut_off_at_once(kit, app, client):
 
     company = kit.company()
     entry = kit.enter(company)
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.deactivate(entry.staff.user, actor=None, reason="left the company")
     response = client.get(f"{API}/admin/client", headers=entry.headers)
     assert response.status_code == 401
@@ -233,7 +233,7 @@ def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, clien
     entry = kit.enter(company, "read")
     staff_id = entry.staff.user.id
     assert client.get(f"{API}/admin/client", headers=entry.headers).status_code == 200
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.deactivate(db.session().get(User, staff_id), actor=None)
         users.reactivate(db.session().get(User, staff_id), actor=None)
     response = client.get(f"{API}/admin/client", headers=entry.headers)

@@ -42,7 +42,7 @@ def test_stats_count_users_devices_and_requests_per_client(
     factory.login(member)
     leaver = factory.make_user(busy.client, "member")
     factory.login(leaver)
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         users.deactivate(leaver, actor=None)
     for _ in range(3):
         client.get(f"{API}/admin/users", headers=busy.headers)

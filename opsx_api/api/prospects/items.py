@@ -41,7 +41,7 @@ class ProspectListResource(ProspectsBase):
 
         Assigning it to someone else queues a `prospect_assigned` push to them.
         """
-        return prospects.add(data, actor=current_identity())
+        return prospects.create(data, actor=current_identity())
 
 
 @ns.route("/<uuid:prospect_id>")

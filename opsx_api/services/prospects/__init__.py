@@ -1,7 +1,6 @@
 """Prospects and their offline-first sync: see `core`, `sync`, the CSV modules."""
 
 from opsx_api.services.prospects.core import (
-    add,
     create,
     delete_prospect,
     erase,
@@ -18,7 +17,6 @@ from opsx_api.services.prospects.sync import ChangesPage, changes
 __all__ = [
     "ChangesPage",
     "ImportResult",
-    "add",
     "add_note",
     "changes",
     "create",

@@ -41,8 +41,8 @@ def live(prospect: Prospect) -> Prospect:
     return prospect
 
 
-def add(data: dict, *, actor) -> Prospect:
-    """A new prospect in the current transaction (the caller commits)."""
+def create(data: dict, *, actor) -> Prospect:
+    """A new prospect, its audit event and the assignee's push (no commit)."""
     client_id = actor.client_id
     assignee = assignee_of(client_id, data.get("assigned_to"))
     now = utcnow()
@@ -72,13 +72,6 @@ def add(data: dict, *, actor) -> Prospect:
     return prospect
 
 
-def create(data: dict, *, actor) -> Prospect:
-    """`add` and commit (for callers without an Idempotency-Key, e.g. the seed)."""
-    prospect = add(data, actor=actor)
-    db.session().commit()
-    return prospect
-
-
 def update_prospect(prospect: Prospect, changes: dict, *, actor, if_match) -> Prospect:
     """Apply a PATCH if the caller's `If-Match` still names the current version."""
     row = live(lock(prospect))
@@ -99,7 +92,6 @@ def update_prospect(prospect: Prospect, changes: dict, *, actor, if_match) -> Pr
         )
         if assignee is not None:
             notify_assignee(row, assignee, actor)
-    db.session().commit()
     return row
 
 
@@ -116,7 +108,6 @@ def delete_prospect(prospect: Prospect, *, actor, if_match) -> None:
         target=row,
         details={"version": row.version},
     )
-    db.session().commit()
 
 
 def erase(prospect: Prospect, *, actor) -> None:
@@ -129,7 +120,6 @@ def erase(prospect: Prospect, *, actor) -> None:
     """
     row = lock(prospect)
     if row.erased_at is not None:
-        db.session().rollback()
         return
     removed, redacted = scrub_related(row.client_id, [row.id])
     now = utcnow()
@@ -143,7 +133,6 @@ def erase(prospect: Prospect, *, actor) -> None:
         target=row,
         details={"notes_removed": removed, "notifications_redacted": redacted},
     )
-    db.session().commit()
 
 
 def lock(prospect: Prospect) -> Prospect:
@@ -228,7 +217,6 @@ def flush_unique_external_id() -> None:
     try:
         db.session().flush()
     except IntegrityError:
-        db.session().rollback()
         raise Conflict(
             "Another prospect has this external_id.", code="external_id_taken"
         ) from None

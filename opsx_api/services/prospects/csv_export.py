@@ -29,7 +29,6 @@ def export_csv(client_id: uuid.UUID, *, actor) -> Iterator[str]:
     audit.record(
         "prospect.exported", client_id=client_id, actor=actor, details={"rows": rows}
     )
-    db.session().commit()
     keys = sorted({key for fields in _stream(live) for key in fields})
     users = select(User.id, User.email).where(User.client_id == client_id)
     emails = dict(db.session().execute(users).all())

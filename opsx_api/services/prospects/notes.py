@@ -23,7 +23,7 @@ def list_notes(prospect: Prospect, args: dict) -> Page:
 
 
 def add_note(prospect: Prospect, body: str, *, actor) -> ProspectNote:
-    """A note in the current transaction (the caller commits).
+    """A note on a prospect (no commit).
 
     A note leaves the prospect's version alone, so writing one never makes a
     colleague's pending edit stale.

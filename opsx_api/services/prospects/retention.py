@@ -43,6 +43,5 @@ def scrub_deleted(*, dry_run: bool = False) -> int:
             scrub_related(client_id, [r.id for r in rows if r.client_id == client_id])
         for row in rows:
             scrub(row, now)
-        db.session().commit()
         total += len(rows)
     return total

@@ -1,44 +1,17 @@
-"""`flask admin ...`: the operator's command line."""
+"""`flask admin create-client|create-user|deactivate-user|revoke-tokens`."""
 
 import sys
 import uuid
-from functools import wraps
 
 import click
-from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from admin.command import admin_command
 from models import STAFF_ROLES, TENANT_ROLES, Client, User
 from opsx_api import db
-from opsx_api.errors import ApiError
 from opsx_api.schemas.common import NormalisedEmail
 from opsx_api.services import clients, users
-
-admin_group = AppGroup("admin", help="Administer clients, users and data.")
-
-
-def one_line_errors(func):
-    """Bad input exits non-zero with one line, never a stack trace."""
-
-    @wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except ApiError as exc:
-            raise click.ClickException(f"{exc.code}: {exc.message}") from None
-        except ValidationError as exc:
-            raise click.ClickException(_flatten(exc.messages)) from None
-
-    return wrapper
-
-
-def _flatten(messages, prefix="") -> str:
-    if isinstance(messages, dict):
-        return "; ".join(_flatten(v, f"{prefix}{k}: ") for k, v in messages.items())
-    if isinstance(messages, list):
-        return prefix + " ".join(str(m) for m in messages)
-    return prefix + str(messages)
 
 
 def _email(value: str) -> str:
@@ -86,7 +59,7 @@ def _receipt(receipt) -> None:
         click.echo(f"{key}: {value}")
 
 
-@admin_group.command("create-client")
+@admin_command("create-client")
 @click.argument("name")
 @click.option("--admin-email", required=True, help="Email of the first admin.")
 @click.option("--admin-name", required=True, help="Name of the first admin.")
@@ -94,7 +67,6 @@ def _receipt(receipt) -> None:
     "--device-policy", type=click.Choice(["reject", "replace"]), default="reject"
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-@one_line_errors
 def create_client(name, admin_email, admin_name, device_policy, password_stdin):
     """Create a client company NAME and its first admin."""
     admin = {
@@ -108,13 +80,12 @@ def create_client(name, admin_email, admin_name, device_policy, password_stdin):
     click.echo(f"client {client.id} created with admin {admin['email']}")
 
 
-@admin_group.command("create-user")
+@admin_command("create-user")
 @click.argument("email")
 @click.option("--role", required=True, type=click.Choice(TENANT_ROLES + STAFF_ROLES))
 @click.option("--client", "client_ref", help="Client id or name (tenant roles).")
 @click.option("--name", help="Display name (default: the email's local part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-@one_line_errors
 def create_user(email, role, client_ref, name, password_stdin):
     """Create a user EMAIL: a member or admin of a client, or support/operator staff."""
     email = _email(email)
@@ -132,18 +103,16 @@ def create_user(email, role, client_ref, name, password_stdin):
     click.echo(f"user {user.id} created ({role})")
 
 
-@admin_group.command("deactivate-user")
+@admin_command("deactivate-user")
 @click.argument("email")
 @click.option("--reason", help="Why (kept in the audit trail).")
-@one_line_errors
 def deactivate_user(email, reason):
     """Deactivate EMAIL: revoke every token and push registration at once."""
     _receipt(users.deactivate(_user_by_email(email), actor=None, reason=reason))
 
 
-@admin_group.command("revoke-tokens")
+@admin_command("revoke-tokens")
 @click.argument("email")
-@one_line_errors
 def revoke_tokens(email):
     """Revoke every session of EMAIL without deactivating the account."""
     _receipt(users.revoke_tokens(_user_by_email(email), actor=None))
