@@ -16,6 +16,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         db,
         errors,
         pages,
+        request_body,
         request_counts,
         request_log,
         support_access,
@@ -33,6 +34,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     request_log.init_app(app)
+    request_body.init_app(app)
     db.init_app(app)
     request_counts.init_app(app)
     support_access.init_app(app)

@@ -24,6 +24,8 @@ class Database:
     """Engine and session factory of one Flask app, kept in `app.extensions`."""
 
     def __init__(self, url: str, **engine_options: Any) -> None:
+        # Errors never carry bound values (names, emails) into logs or traces.
+        engine_options = {"hide_parameters": True, **engine_options}
         self.engine: Engine = create_engine(url, **engine_options)
         # Read-only lookups (the per-request session check) run outside the
         # request's transaction on a pool of their own, in autocommit: no

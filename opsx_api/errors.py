@@ -6,11 +6,12 @@ No stack trace or SQL ever reaches a client.
 """
 
 import logging
+import traceback
 from typing import Any
 
-from flask import Flask, jsonify
+from flask import Flask, g, has_request_context, jsonify
 from marshmallow import ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("opsx.errors")
@@ -73,6 +74,10 @@ class Conflict(ApiError):
     status, code, message = 409, "conflict", "Conflicts with the current state."
 
 
+class PayloadTooLarge(ApiError):
+    status, code, message = 413, "payload_too_large", "The request body is too large."
+
+
 class PreconditionFailed(ApiError):
     status, code = 412, "precondition_failed"
     message = "The resource changed since you read it."
@@ -124,9 +129,7 @@ HTTP_CODES = {
 
 def envelope(status: int, code: str, message: str, details=None, headers=None):
     """The response for one error."""
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        body["details"] = details
+    body: dict[str, Any] = {"code": code, "message": message, "details": details}
     response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
@@ -158,8 +161,35 @@ def handle_exception(exc: BaseException):
     if isinstance(exc, OperationalError):
         log.error("database unavailable: %s", exc.orig.__class__.__name__)
         return envelope(503, "service_unavailable", ServiceUnavailable.message)
-    log.exception("unhandled error", exc_info=exc)
+    log.error("unhandled error", extra={"payload": unhandled_payload(exc)})
     return envelope(500, "internal_error", "Something went wrong on our side.")
+
+
+def unhandled_payload(exc: BaseException) -> dict[str, Any]:
+    """Where it failed, never with what: types and frames, no messages.
+
+    Exception messages carry data: SQLAlchemy appends the statement's
+    parameters (names, emails), drivers quote offending values, and Python's
+    own errors repeat keys. The log line keeps the exception types (with their
+    causes), the frames, and for a statement error its SQL text, which holds
+    placeholders only.
+    """
+    chain, seen = [], set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append(f"{type(current).__module__}.{type(current).__qualname__}")
+        current = current.__cause__ or current.__context__
+    frames = traceback.extract_tb(exc.__traceback__)
+    payload: dict[str, Any] = {
+        "event": "unhandled_error",
+        "request_id": g.get("request_id") if has_request_context() else None,
+        "errors": chain,
+        "trace": [f"{f.filename}:{f.lineno} in {f.name}" for f in frames[-12:]],
+    }
+    if isinstance(exc, StatementError) and exc.statement:
+        payload["sql"] = " ".join(str(exc.statement).split())[:500]
+    return payload
 
 
 def _rollback(db) -> None:

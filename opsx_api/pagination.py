@@ -4,7 +4,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, post_load, validate
@@ -12,8 +12,10 @@ from sqlalchemy import Select, tuple_
 
 from opsx_api import db
 from opsx_api.errors import BadRequest
+from opsx_api.request_body import parse_json
 
 MAX_LIMIT = 100
+BIGINT = 2**63  # the database's integer range
 
 
 @dataclass
@@ -43,25 +45,29 @@ def decode_cursor(cursor: str, kinds: tuple[type, ...]) -> tuple:
     """The values behind a cursor, or 400 `invalid_cursor`."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        raw = parse_json(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(raw, list) or len(raw) != len(kinds):
             raise ValueError
         pairs = zip(kinds, raw, strict=True)
         return tuple(_parse(kind, value) for kind, value in pairs)
-    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError):
         raise BadRequest("The cursor is malformed.", code="invalid_cursor") from None
 
 
 def _parse(kind: type, value: Any) -> Any:
+    """One cursor value; out-of-range dates and integers are ValueError/Overflow."""
     if kind is datetime:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
             raise ValueError
-        return parsed
+        return parsed.astimezone(timezone.utc)  # 0001-01-01T00:00+14:00 overflows
     if kind is uuid.UUID:
         return uuid.UUID(value)
     if kind is int:
-        return int(value)
+        number = int(value)
+        if not -BIGINT <= number < BIGINT:
+            raise ValueError
+        return number
     return str(value)
 
 

@@ -13,6 +13,13 @@ from opsx_api import db
 from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
 from opsx_api.auth.access import SupportLevel, authorized
 from opsx_api.errors import ApiError, BadRequest
+from opsx_api.request_body import (
+    MAX_JSON_DEPTH,
+    JsonTooDeep,
+    UnstorableText,
+    check_value,
+    parse_json,
+)
 
 
 def transactional(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -60,15 +67,34 @@ class UnsupportedMediaType(ApiError):
 
 
 def read_json() -> object:
-    """The JSON body: 415 for another media type, 400 when it does not parse."""
-    if not request.get_data(cache=True):
+    """The JSON body: 415 for another media type, 400 when it does not parse.
+
+    Also 400 `json_too_deep` past MAX_JSON_DEPTH levels and 400 `invalid_text`
+    for a string no database can store (NUL, an unpaired surrogate).
+    """
+    raw = request.get_data(cache=True)
+    if not raw:
         return {}
     if request.mimetype != "application/json":
         raise UnsupportedMediaType()
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("The body is not valid JSON.")
-    return body
+    try:
+        return parse_json(raw)
+    except JsonTooDeep:
+        raise BadRequest(
+            f"JSON may nest at most {MAX_JSON_DEPTH} levels.", code="json_too_deep"
+        ) from None
+    except UnstorableText as exc:
+        raise invalid_text(exc.where) from None
+    except ValueError:
+        raise BadRequest("The body is not valid JSON.") from None
+
+
+def invalid_text(where: str) -> BadRequest:
+    return BadRequest(
+        "Text may not contain NUL characters or unpaired surrogates.",
+        code="invalid_text",
+        details={"at": where},
+    )
 
 
 def use_schema(schema: Schema, *, name: str | None = None):
@@ -94,6 +120,10 @@ def use_args(schema: Schema):
         @wraps(func)
         def wrapper(self, *args, **kwargs):
             raw = {key: request.args.get(key) for key in request.args}
+            try:
+                check_value(raw)
+            except UnstorableText as exc:
+                raise invalid_text(exc.where) from None
             return func(self, schema.load(raw), *args, **kwargs)
 
         params = {

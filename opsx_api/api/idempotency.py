@@ -16,6 +16,7 @@ from marshmallow import Schema
 
 from opsx_api.api.docs import add_doc, model_for, response_doc
 from opsx_api.auth.identity import current_identity
+from opsx_api.request_body import parse_json
 from opsx_api.services import idempotency
 from opsx_api.tenancy import tenant_id
 
@@ -35,7 +36,7 @@ def request_hash() -> str:
     raw = request.get_data(cache=True)
     if request.mimetype == "application/json" and raw:
         with suppress(ValueError):  # unparsable JSON was refused by the schema
-            raw = json.dumps(json.loads(raw), sort_keys=True).encode()
+            raw = json.dumps(parse_json(raw), sort_keys=True).encode()
     return idempotency.fingerprint(request.method, request.path, raw)
 
 

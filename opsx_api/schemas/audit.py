@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from opsx_api.pagination import PageArgsSchema
+from opsx_api.schemas.common import UtcDateTime
 
 
 class AuditEventSchema(Schema):
@@ -18,6 +19,6 @@ class AuditEventSchema(Schema):
 
 
 class AuditArgsSchema(PageArgsSchema):
-    since = fields.AwareDateTime(metadata={"description": "RFC 3339, inclusive"})
+    since = UtcDateTime(metadata={"description": "RFC 3339, inclusive"})
     action = fields.String(validate=validate.Length(max=64))
     actor_id = fields.UUID()

@@ -1,5 +1,7 @@
 """Field types shared by the schemas."""
 
+from datetime import timezone
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 
@@ -27,6 +29,21 @@ class Text(fields.String):
         if any(ord(ch) < 32 and ch not in "\t\n" for ch in text):
             raise ValidationError("Control characters are not allowed.")
         return text
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An RFC 3339 time with an offset, loaded as UTC.
+
+    A time whose UTC equivalent falls outside years 1-9999 (such as
+    `0001-01-01T00:00:00+14:00`) is refused like any invalid value.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(timezone.utc)
+        except OverflowError:
+            raise ValidationError("The time is out of range.") from None
 
 
 class NormalisedEmail(fields.Email):

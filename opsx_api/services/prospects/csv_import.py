@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from models import Prospect, User
 from opsx_api import db
 from opsx_api.clock import utcnow
-from opsx_api.errors import ApiError
+from opsx_api.errors import PayloadTooLarge
 from opsx_api.schemas.prospects import CustomFields, ProspectCreateSchema
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import core, sync
@@ -36,10 +36,6 @@ from opsx_api.services.prospects.csv_match import Matcher, Row
 from opsx_api.services.prospects.csv_users import UserDirectory
 
 _schema = ProspectCreateSchema()
-
-
-class PayloadTooLarge(ApiError):
-    status, code, message = 413, "payload_too_large", "The file has too many rows."
 
 
 @dataclass
