@@ -19,6 +19,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         request_body,
         request_counts,
         request_log,
+        response_headers,
         support_access,
     )
 
@@ -35,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     request_log.init_app(app)
     request_body.init_app(app)
+    response_headers.init_app(app)
     db.init_app(app)
     request_counts.init_app(app)
     support_access.init_app(app)
