@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import click
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
 
 from admin.command import admin_command
 from models import (
@@ -20,6 +20,8 @@ from models import (
     Email,
     LoginFailure,
     Notification,
+    Prospect,
+    ProspectFieldKey,
     PushDelivery,
     SpentRefreshToken,
 )
@@ -174,6 +176,21 @@ def prospect_idempotency_keys(_now: datetime, dry_run: bool) -> int:
     return idempotency.purge_expired(dry_run=dry_run)
 
 
+def unused_field_keys(_now: datetime, dry_run: bool) -> int:
+    """Forget custom field keys no live prospect of the client uses any more."""
+    if db.get_db().is_postgresql:
+        uses = func.jsonb_exists(Prospect.fields, ProspectFieldKey.key)
+    else:
+        path = literal('$."') + ProspectFieldKey.key + literal('"')
+        uses = func.json_type(Prospect.fields, path).is_not(None)
+    used = exists().where(
+        Prospect.client_id == ProspectFieldKey.client_id,
+        Prospect.deleted_at.is_(None),
+        uses,
+    )
+    return _apply(ProspectFieldKey, ~used, dry_run)
+
+
 def deleted_prospects(_now: datetime, dry_run: bool) -> int:
     """Erase the data of prospects deleted more than OPSX_PROSPECT_SCRUB_DAYS ago."""
     return prospect_retention.scrub_deleted(dry_run=dry_run)
@@ -195,6 +212,7 @@ PURGE_STEPS: list[tuple[str, PurgeStep]] = [
     ("request counts deleted", request_counts),
     ("prospect idempotency keys deleted", prospect_idempotency_keys),
     ("deleted prospects scrubbed", deleted_prospects),
+    ("unused custom field keys forgotten", unused_field_keys),
 ]
 
 

@@ -14,7 +14,13 @@ from models.notification import (
     Notification,
     PushDelivery,
 )
-from models.prospect import PROSPECT_STATUSES, Prospect, ProspectNote, SyncCounter
+from models.prospect import (
+    PROSPECT_STATUSES,
+    Prospect,
+    ProspectFieldKey,
+    ProspectNote,
+    SyncCounter,
+)
 from models.request_count import ClientRequestCount
 from models.support import SUPPORT_SCOPES, SupportGrant, SupportSession
 from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
@@ -42,6 +48,7 @@ __all__ = [
     "LoginFailure",
     "Notification",
     "Prospect",
+    "ProspectFieldKey",
     "ProspectNote",
     "PushDelivery",
     "SpentRefreshToken",

@@ -195,3 +195,20 @@ class SyncCounter(Base):
     )
     scope: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ProspectFieldKey(Base):
+    """A custom field key the client's prospects use: the client's key budget.
+
+    Registered when a prospect first uses a key (`OPSX_FIELDS_MAX_CLIENT_KEYS`
+    bounds how many), so the bound is one indexed count, not a scan of every
+    prospect's fields. `flask admin purge` forgets keys no live prospect uses.
+    """
+
+    __tablename__ = "prospect_field_keys"
+
+    client_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("clients.id", ondelete="RESTRICT"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    created_at: Mapped[datetime]

@@ -90,6 +90,12 @@ SETTINGS = [
     Setting("REQUIRE_IF_MATCH", False, _bool, "prospect writes without If-Match: 428"),
     Setting("IMPORT_MAX_ROWS", 10_000, int, "largest prospect CSV import, in rows"),
     Setting("PROSPECT_SCRUB_DAYS", 30, int, "deleted prospects' data erased after"),
+    Setting("FIELDS_MAX_KEYS", 50, int, "custom field keys per prospect"),
+    Setting(
+        "FIELDS_MAX_CLIENT_KEYS", 200, int, "distinct custom field keys per client"
+    ),
+    Setting("FIELDS_KEY_MAX_LENGTH", 64, int, "longest custom field key (max 255)"),
+    Setting("FIELDS_VALUE_MAX_LENGTH", 1000, int, "longest custom field text value"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"
@@ -176,6 +182,8 @@ def _fill_defaults(config: dict[str, Any]) -> None:
         config["FCM_PROJECT_ID"] = "opsx-dev"
     if not config["FCM_ENDPOINT"] and not production:
         config["FCM_ENDPOINT"] = "http://127.0.0.1:9099"
+    if not 1 <= config["FIELDS_KEY_MAX_LENGTH"] <= 255:
+        raise ConfigError("OPSX_FIELDS_KEY_MAX_LENGTH must be between 1 and 255")
     if config["ARGON2_PROFILE"] not in ("owasp", "strong", "test"):
         raise ConfigError("OPSX_ARGON2_PROFILE must be owasp, strong or test")
     if production and config["ARGON2_PROFILE"] == "test":

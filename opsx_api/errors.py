@@ -87,6 +87,12 @@ class ValidationFailed(ApiError):
     status, code, message = 422, "validation_error", "Invalid request body."
 
 
+class FieldLimitExceeded(ApiError):
+    """Custom fields over a configured limit; `details.limit` names which."""
+
+    status, code, message = 422, "field_limit_exceeded", "Too many or too large fields."
+
+
 class PreconditionRequired(ApiError):
     status, code, message = 428, "precondition_required", "If-Match is required."
 

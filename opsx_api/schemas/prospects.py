@@ -16,11 +16,9 @@ from models.prospect import etag_of, location_of
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.common import NormalisedEmail, ObjectSchema, Text
 
-FIELDS_MAX_KEYS = 50
 FIELDS_MAX_BYTES = 8192
-FIELD_VALUE_MAX_LENGTH = 1000
 FIELD_LIST_MAX_ITEMS = 50
-FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$")
 PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]{1,38}[0-9]$")
 CHANGES_DEFAULT_LIMIT = 500
 CHANGES_MAX_LIMIT = 1000
@@ -29,9 +27,11 @@ CHANGES_MAX_LIMIT = 1000
 class CustomFields(fields.Dict):
     """The company's own fields: a flat JSON object of bounded size.
 
-    Keys: 1-64 letters, digits, `_` or `-`. Values: strings (up to 1000
-    characters), finite numbers, booleans, null, or lists of those (50 items).
-    At most 50 keys and 8 KiB of JSON, so one row never bloats a phone's sync.
+    Shape: keys are letters, digits, `_` or `-`; values are strings, finite
+    numbers, booleans, null, or lists of those (50 items); 8 KiB of JSON at
+    most, so one row never bloats a phone's sync. How many keys, how long a key
+    or a text may be, and how many keys a client may use are configurable
+    limits, checked by the service (`services/prospects/field_limits.py`).
     """
 
     def __init__(self, **kwargs):
@@ -39,8 +39,6 @@ class CustomFields(fields.Dict):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if len(value) > FIELDS_MAX_KEYS:
-            raise ValidationError(f"At most {FIELDS_MAX_KEYS} fields.")
         errors = {}
         for key, item in value.items():
             problem = _key_problem(key) or _value_problem(item)
@@ -55,7 +53,7 @@ class CustomFields(fields.Dict):
 
 def _key_problem(key: str) -> str | None:
     if not FIELD_KEY.match(key):
-        return "Keys are 1-64 letters, digits, '_' or '-'."
+        return "Keys are letters, digits, '_' or '-' (not starting with '-')."
     return None
 
 
@@ -65,14 +63,10 @@ def _value_problem(item, *, nested: bool = False) -> str | None:
             return f"Lists hold at most {FIELD_LIST_MAX_ITEMS} items."
         problems = (_value_problem(inner, nested=True) for inner in item)
         return next((p for p in problems if p), None)
-    if item is None or isinstance(item, bool):
+    if item is None or isinstance(item, bool | str):
         return None
     if isinstance(item, int | float):
         return None if math.isfinite(item) else "Numbers must be finite."
-    if isinstance(item, str):
-        if len(item) > FIELD_VALUE_MAX_LENGTH:
-            return f"Strings hold at most {FIELD_VALUE_MAX_LENGTH} characters."
-        return None
     return "Values are strings, numbers, booleans, null or lists of those."
 
 

@@ -50,8 +50,6 @@ def test_create_without_token_is_401(client):
         ({"name": "A", "location": {"lat": 1}}, "location"),
         ({"name": "A", "fields": {"nested": {"a": 1}}}, "fields"),
         ({"name": "A", "fields": {"bad key!": 1}}, "fields"),
-        ({"name": "A", "fields": {f"k{i}": i for i in range(51)}}, "fields"),
-        ({"name": "A", "fields": {"big": "x" * 1001}}, "fields"),
         ({"name": "A", "fields": {f"k{i}": "x" * 900 for i in range(10)}}, "fields"),
         ({"name": "A", "fields": [1, 2]}, "fields"),
         ({"name": "A", "id": str(uuid.uuid4())}, "id"),

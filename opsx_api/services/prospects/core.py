@@ -27,6 +27,7 @@ from opsx_api.errors import (
 )
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import sync
+from opsx_api.services.prospects.field_limits import ClientFieldKeys
 
 # Columns set straight from a validated body; `location` maps to lat/lng.
 COLUMNS = ("name", "phone", "email", "status", "assigned_to", "address")
@@ -45,6 +46,8 @@ def create(data: dict, *, actor) -> Prospect:
     """A new prospect, its audit event and the assignee's push (no commit)."""
     client_id = actor.client_id
     assignee = assignee_of(client_id, data.get("assigned_to"))
+    if data.get("fields"):
+        ClientFieldKeys(client_id).admit(data["fields"])
     now = utcnow()
     prospect = Prospect(
         id=uuid.uuid4(),
@@ -79,6 +82,8 @@ def update_prospect(prospect: Prospect, changes: dict, *, actor, if_match) -> Pr
     assignee = None
     if "assigned_to" in changes and changes["assigned_to"] != row.assigned_to:
         assignee = assignee_of(row.client_id, changes["assigned_to"])
+    if changes.get("fields") and changes["fields"] != row.fields:
+        ClientFieldKeys(row.client_id).admit(changes["fields"])
     changed = apply_changes(row, changes)
     if changed:
         bump(row)

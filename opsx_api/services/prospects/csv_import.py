@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from models import Prospect, User
 from opsx_api import db
 from opsx_api.clock import utcnow
-from opsx_api.errors import PayloadTooLarge
+from opsx_api.errors import FieldLimitExceeded, PayloadTooLarge
 from opsx_api.schemas.prospects import CustomFields, ProspectCreateSchema
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import core, sync
@@ -34,6 +34,7 @@ from opsx_api.services.prospects.csv_format import (
 )
 from opsx_api.services.prospects.csv_match import Matcher, Row
 from opsx_api.services.prospects.csv_users import UserDirectory
+from opsx_api.services.prospects.field_limits import ClientFieldKeys
 
 _schema = ProspectCreateSchema()
 
@@ -52,15 +53,21 @@ def import_csv(body: bytes, *, actor) -> ImportResult:
     result = ImportResult()
     rows = _parse_all(body, UserDirectory(client_id), result)
     matcher = Matcher(client_id, rows)
+    keys = ClientFieldKeys(client_id)
     created: list[Prospect] = []
     changed: dict[uuid.UUID, Prospect] = {}
     assigned: dict[uuid.UUID, list[Prospect]] = defaultdict(list)
     with db.session().no_autoflush:
         for row in rows:
             try:
-                _apply_row(row, matcher, actor, result, created, changed, assigned)
+                _apply_row(
+                    row, matcher, keys, actor, result, created, changed, assigned
+                )
             except ValidationError as exc:
                 result.errors.append({"row": row.line, "errors": exc.messages})
+            except FieldLimitExceeded as exc:
+                errors = {"fields": [exc.message], "limit": exc.details}
+                result.errors.append({"row": row.line, "errors": errors})
     _save(client_id, created, list(changed.values()))
     for user, prospects in assigned.items():
         _notify(user, prospects, actor)
@@ -75,9 +82,10 @@ def import_csv(body: bytes, *, actor) -> ImportResult:
     return result
 
 
-def _apply_row(row, matcher, actor, result, created, changed, assigned) -> None:
+def _apply_row(row, matcher, keys, actor, result, created, changed, assigned):
     target = matcher.match(row)
     if target is None:
+        keys.admit(row.data.get("fields") or {})
         prospect = Prospect(
             id=uuid.uuid4(),
             client_id=actor.client_id,
@@ -95,6 +103,8 @@ def _apply_row(row, matcher, actor, result, created, changed, assigned) -> None:
         return
     data = dict(row.data)
     data["fields"] = _merged_fields(target.fields, row.raw_fields)
+    if data["fields"] != target.fields:
+        keys.admit(data["fields"])
     before = target.assigned_to
     if not core.apply_changes(target, data):
         result.unchanged += 1
