@@ -89,13 +89,24 @@ def cancel(
     **values: Any,
 ) -> None:
     """Mark queued rows `cancelled` with the reason (and any extra `values`)."""
+    close(conn, table, ids, "cancelled", reason, now, **values)
+
+
+def close(
+    conn: Connection,
+    table: Table,
+    ids: Sequence[uuid.UUID],
+    status: str,
+    reason: str,
+    now: datetime,
+    **values: Any,
+) -> None:
+    """Finish queued rows with `status` (cancelled, failed) and the reason."""
     if ids:
         conn.execute(
             update(table)
             .where(table.c.id.in_(ids), table.c.status == "queued")
-            .values(
-                status="cancelled", last_error=reason[:200], updated_at=now, **values
-            )
+            .values(status=status, last_error=reason[:200], updated_at=now, **values)
         )
 
 

@@ -96,11 +96,27 @@ class Recorder:
     def _write(self, items: list[tuple[Any, SendResult]]) -> None:
         if not items:
             return
+        statuses = self._record(items)
+        if statuses is None and len(items) > 1:
+            # One bad outcome must not make the whole group go out again:
+            # write them one by one, so only what cannot be written is lost.
+            statuses = [(self._record([item]) or ["unrecorded"])[0] for item in items]
+        statuses = statuses or ["unrecorded"] * len(items)
+        for status in statuses:
+            self.stats[status or "superseded"] += 1
+        if self.on_written:
+            self.on_written(items, statuses)
+
+    def _record(self, items: list[tuple[Any, SendResult]]) -> list | None:
+        """The statuses written, or None when the write failed.
+
+        An unwritten outcome's job comes back when its lease runs out and is
+        sent again (same collapse key / Message-ID); a push's claim gives up at
+        its attempt limit (`push.claim.claim_due`), so nothing loops forever.
+        """
         try:
-            statuses: list = self.record_all(items)
+            return self.record_all(items)
         except Exception as exc:  # noqa: BLE001 - this thread must outlive any error
-            # Unwritten: the leases run out and these jobs go again. Better
-            # twice (same collapse key / Message-ID) than never.
             event = f"{self.name}.record_failed"
             log.error(
                 event,
@@ -108,12 +124,9 @@ class Recorder:
                     "payload": {
                         "event": event,
                         "jobs": len(items),
+                        "ids": [str(job.id) for job, _ in items[:5]],
                         "error": type(exc).__name__,
                     }
                 },
             )
-            statuses = ["unrecorded"] * len(items)
-        for status in statuses:
-            self.stats[status or "superseded"] += 1
-        if self.on_written:
-            self.on_written(items, statuses)
+            return None

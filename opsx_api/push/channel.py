@@ -41,7 +41,11 @@ class PushChannel:
 
     def claim(self, engine: Engine, limit: int) -> list[gate.Job]:
         return gate.claim_due(
-            engine, limit, lease_seconds=self.lease_seconds, idle_days=self.idle_days
+            engine,
+            limit,
+            lease_seconds=self.lease_seconds,
+            idle_days=self.idle_days,
+            max_attempts=self.policy.max_attempts,
         )
 
     def recheck(self, engine: Engine, job: gate.Job) -> bool:

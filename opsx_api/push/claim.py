@@ -72,14 +72,29 @@ _GATED = select(
 
 
 def claim_due(
-    engine: Engine, limit: int, *, lease_seconds: float, idle_days: int
+    engine: Engine,
+    limit: int,
+    *,
+    lease_seconds: float,
+    idle_days: int,
+    max_attempts: int = 10,
 ) -> list[Job]:
-    """Claim up to `limit` due pushes in one short transaction; cancel stale ones."""
+    """Claim up to `limit` due pushes in one short transaction; cancel stale ones.
+
+    A push already claimed `max_attempts` times is `failed` here instead: its
+    last outcomes were never recorded (the worker died, or the write failed),
+    and without this it would be sent again at every lease expiry, forever.
+    """
     now = utcnow()
     with engine.begin() as conn:
         rows = lease.lock_due(conn, _GATED, deliveries, limit, now)
         if not rows:
             return []
+        spent = [r.id for r in rows if r.attempts >= max_attempts]
+        if spent:
+            reason = f"gave up after {max_attempts} attempts; no outcome recorded"
+            lease.close(conn, deliveries, spent, "failed", reason, now)
+            rows = [r for r in rows if r.attempts < max_attempts]
         signals = {r.token for r in rows if r.kind in SIGNAL_KINDS}
         holders = _token_holders(conn, signals)
         refused: dict[str, list[uuid.UUID]] = defaultdict(list)

@@ -33,7 +33,7 @@ _STATUS_CODES |= {500: "INTERNAL", 503: "UNAVAILABLE"}
 _FRONT_END = {401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED"}
 _FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
 _JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-_SCRIPT_KEYS = {"status", "error_code", "message", "retry_after", "delay"}
+_SCRIPT_KEYS = {"status", "error_code", "message", "retry_after", "delay", "name"}
 _MESSAGE_KEYS = {"name", "data", "notification", "android", "webpush", "apns"}
 _MESSAGE_KEYS |= {"fcm_options", "token", "topic", "condition"}
 _RESERVED_DATA = {"from", "notification", "message_type"}
@@ -175,7 +175,8 @@ class EmulatorState:
         """Answer `token`'s next attempts from `responses`, one each, then 200.
 
         Entries: {"status"}, {"error_code"}, {"retry_after"}, {"delay"}, {"message"}
-        in any combination; {} or {"delay": s} alone is a (slow) success. With
+        in any combination; {} or {"delay": s} alone is a (slow) success, and
+        {"name": ...} a success answering that message name. With
         `repeat_last` the last entry keeps answering once the script runs out.
         """
         entries = check_script(responses)
@@ -258,6 +259,7 @@ class EmulatorState:
             if reply is None:
                 self._sequence += 1
                 name = f"projects/{project}/messages/0:{self._sequence}%emu"
+                name = (entry or {}).get("name") or name  # scripted: any name
                 if not body.get("validate_only"):
                     record = {"name": name, "token": token, "message": message}
                     self._messages.append(record | {"received_at": time.time()})

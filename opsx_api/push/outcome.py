@@ -17,6 +17,8 @@ from opsx_api.push.claim import Job, deliveries, sessions
 
 __all__ = ["RetryPolicy", "forget_token", "record_all", "retry_delay"]
 
+MESSAGE_ID_MAX_LENGTH = deliveries.c.fcm_message_id.type.length
+
 
 def record_all(
     engine: Engine, outcomes: list[tuple[Job, SendResult]], policy: RetryPolicy
@@ -44,7 +46,9 @@ def _mark_sent(
     conn: Connection, sent: list[tuple[Job, SendResult]], now: datetime
 ) -> None:
     """One statement for a group of successes (one round trip on PostgreSQL)."""
-    rows = [(job.id, job.attempts, result.message_id) for job, result in sent]
+    rows = [
+        (job.id, job.attempts, _storable(result.message_id)) for job, result in sent
+    ]
     if conn.dialect.name != "postgresql":
         # SQLite runs in process: executemany costs no round trips there.
         params = [{"job_id": i, "job_attempts": a, "message_id": m} for i, a, m in rows]
@@ -73,6 +77,17 @@ _SENT_FROM_ARRAYS = text(
     " CAST(:message_ids AS text[])) AS s(id, attempts, message_id)"
     " WHERE d.id = s.id AND d.attempts = s.attempts AND d.status = 'queued'"
 )
+
+
+def _storable(message_id: str | None) -> str | None:
+    """FCM's message name, or None when it would not fit its column.
+
+    Real names are short (`projects/<id>/messages/<id>`); an overlong one must
+    not make the success unrecordable, which would send the push again.
+    """
+    if message_id is None or len(message_id) > MESSAGE_ID_MAX_LENGTH:
+        return None
+    return message_id
 
 
 def _record(
