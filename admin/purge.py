@@ -24,6 +24,7 @@ from models import (
     ProspectFieldKey,
     PushDelivery,
     SpentRefreshToken,
+    SupportSession,
 )
 from opsx_api import db
 from opsx_api.clock import utcnow
@@ -93,6 +94,13 @@ def login_ips(now: datetime, dry_run: bool) -> int:
     cutoff = now - _days("RETENTION_DAYS")
     old = and_(DeviceSession.login_ip.is_not(None), DeviceSession.created_at < cutoff)
     return _apply(DeviceSession, old, dry_run, login_ip=None)
+
+
+def support_session_ips(now: datetime, dry_run: bool) -> int:
+    """Forget the IP of support sessions that began more than RETENTION_DAYS ago."""
+    cutoff = now - _days("RETENTION_DAYS")
+    old = and_(SupportSession.ip.is_not(None), SupportSession.started_at < cutoff)
+    return _apply(SupportSession, old, dry_run, ip=None)
 
 
 def login_failures(now: datetime, dry_run: bool) -> int:
@@ -201,6 +209,7 @@ PURGE_STEPS: list[tuple[str, PurgeStep]] = [
     ("stale push tokens detached", stale_push_tokens),
     ("old revoked sessions deleted", old_sessions),
     ("login IPs cleared", login_ips),
+    ("support session IPs cleared", support_session_ips),
     ("login failures deleted", login_failures),
     ("spent refresh tokens deleted", spent_refresh_tokens),
     ("audit events deleted", audit_events),

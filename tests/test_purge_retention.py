@@ -55,3 +55,21 @@ def test_deleted_prospects_are_scrubbed_after_the_grace(factory, client, runner,
     with app.app_context():
         row = db.session().get(Prospect, uuid.UUID(created["id"]))
         assert row.email is None and row.name != "Bo Person"
+
+
+def test_support_session_ips_are_purged_after_retention(factory, client, runner, app):
+    from models import SupportSession
+    from tests.support.kit import SupportKit
+
+    kit = SupportKit(app, factory, client)
+    company = kit.company()
+    kit.open(kit.staff(), kit.grant(company)["id"])
+    with app.app_context():
+        [ip] = db.session().scalars(select(SupportSession.ip)).all()
+    assert ip
+    assert purge(runner)["support session IPs cleared"] == 0
+    clock.advance(timedelta(days=app.config["RETENTION_DAYS"] + 1))
+    assert purge(runner, "--dry-run")["support session IPs cleared"] == 1
+    assert purge(runner)["support session IPs cleared"] == 1
+    with app.app_context():
+        assert db.session().scalars(select(SupportSession.ip)).all() == [None]

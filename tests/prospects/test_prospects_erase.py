@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from models import AuditEvent, Notification, Prospect, ProspectNote
+from models import AuditEvent, IdempotencyKey, Notification, Prospect, ProspectNote
 from opsx_api import clock, db
 from opsx_api.services import prospects
 from tests.prospects.conftest import API
@@ -57,7 +57,11 @@ def test_erase_removes_personal_data_and_notes(app, client, tenant, create):
     assert [(n.kind, n.body) for n in pushes] == [("prospect_assigned", None)]
     assert len(events) == 1
     assert events[0].target_id == made["id"]
-    assert events[0].details == {"notes_removed": 1, "notifications_redacted": 1}
+    assert events[0].details == {
+        "notes_removed": 1,
+        "notifications_redacted": 1,
+        "replays_redacted": 0,
+    }
     trail = json.dumps([e.details for e in _all_events(app)])
     assert not any(secret in trail for secret in SECRETS)
 
@@ -128,3 +132,40 @@ def test_purge_scrubs_prospects_deleted_long_ago(app, client, tenant, create):
     assert _row(app, old["id"]).email is None
     assert _row(app, old["id"]).erased_at is not None
     assert _row(app, recent["id"]).email == "recent@example.test"
+
+
+def test_replaying_the_create_after_erasure_returns_no_personal_data(
+    app, client, tenant
+):
+    headers = {**tenant.admin_headers, "Idempotency-Key": "create-erin-1"}
+    made = client.post(API, json=PERSON, headers=headers)
+    assert made.status_code == 201
+    erased = client.post(f"{API}/{made.get_json()['id']}/erase", headers=headers)
+    assert erased.status_code == 204
+
+    replay = client.post(API, json=PERSON, headers=headers)
+
+    assert replay.status_code == 201
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.get_json()["id"] == made.get_json()["id"]  # not created again
+    text = replay.get_data(as_text=True)
+    assert not [secret for secret in SECRETS if secret in text]
+    with app.app_context():
+        assert len(db.session().scalars(select(Prospect)).all()) == 1
+
+
+def test_erasure_purges_the_stored_replays_of_its_notes(app, client, tenant, create):
+    made = create(tenant.admin_headers, **PERSON)
+    notes = f"{API}/{made['id']}/notes"
+    headers = {**tenant.member_headers, "Idempotency-Key": "note-erin-1"}
+    note = {"body": "Erin's new number is 555 0199"}
+    assert client.post(notes, json=note, headers=headers).status_code == 201
+    client.post(f"{API}/{made['id']}/erase", headers=tenant.admin_headers)
+
+    retry = client.post(notes, json=note, headers=headers)
+
+    assert retry.status_code == 404
+    assert "555 0199" not in retry.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session().scalars(select(IdempotencyKey.response_body)).all()
+    assert not [body for body in stored if "555 0199" in json.dumps(body)]

@@ -8,15 +8,14 @@ in the same transaction.
 
 import uuid
 from collections.abc import Collection
-from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models import TENANT_ROLES, Notification, Prospect, ProspectNote, User
+from models import TENANT_ROLES, Prospect, User
 from opsx_api import db
 from opsx_api.clock import utcnow
 from opsx_api.errors import (
@@ -27,12 +26,12 @@ from opsx_api.errors import (
 )
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import sync
+from opsx_api.services.prospects.erasure import ASSIGNED_KIND, scrub, scrub_related
 from opsx_api.services.prospects.field_limits import ClientFieldKeys
 
 # Columns set straight from a validated body; `location` maps to lat/lng.
 COLUMNS = ("name", "phone", "email", "status", "assigned_to", "address")
 COLUMNS += ("external_id", "fields")
-ASSIGNED_KIND = "prospect_assigned"
 
 
 def live(prospect: Prospect) -> Prospect:
@@ -119,14 +118,14 @@ def erase(prospect: Prospect, *, actor) -> None:
     """Erase a person's data on request: the row stays as a bare tombstone.
 
     Name, phone, email, address, location, fields and the company's key are
-    cleared, notes deleted, assignment pushes redacted. Works on a deleted
-    prospect too; repeating it does nothing. The audit event holds no
-    personal data.
+    cleared, notes deleted, assignment pushes and stored replays redacted.
+    Works on a deleted prospect too; repeating it does nothing. The audit
+    event holds no personal data.
     """
     row = lock(prospect)
     if row.erased_at is not None:
         return
-    removed, redacted = scrub_related(row.client_id, [row.id])
+    counts = scrub_related(row.client_id, [row.id])
     now = utcnow()
     scrub(row, now)
     row.deleted_at = row.deleted_at or now
@@ -136,7 +135,7 @@ def erase(prospect: Prospect, *, actor) -> None:
         client_id=row.client_id,
         actor=actor,
         target=row,
-        details={"notes_removed": removed, "notifications_redacted": redacted},
+        details=counts,
     )
 
 
@@ -225,34 +224,6 @@ def flush_unique_external_id() -> None:
         raise Conflict(
             "Another prospect has this external_id.", code="external_id_taken"
         ) from None
-
-
-def scrub(row: Prospect, now: datetime) -> None:
-    """Clear every personal value of a row (it stays as a tombstone)."""
-    row.name = ""
-    row.phone = row.email = row.address = row.external_id = None
-    row.lat = row.lng = None
-    row.fields = {}
-    row.erased_at = now
-
-
-def scrub_related(client_id: uuid.UUID, ids: list[uuid.UUID]) -> tuple[int, int]:
-    """Delete the prospects' notes and redact their assignment pushes; the counts."""
-    session = db.session()
-    notes = session.execute(
-        delete(ProspectNote).where(ProspectNote.prospect_id.in_(ids))
-    ).rowcount
-    redacted = session.execute(
-        update(Notification)
-        .where(
-            Notification.client_id == client_id,
-            Notification.kind == ASSIGNED_KIND,
-            Notification.data["prospect_id"].as_string().in_([str(i) for i in ids]),
-        )
-        .values(title="Prospect assigned to you", body=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return notes or 0, redacted or 0
 
 
 def user_id_of(actor) -> uuid.UUID | None:

@@ -14,7 +14,7 @@ from models import Prospect
 from opsx_api import db
 from opsx_api.clock import utcnow
 from opsx_api.services import idempotency
-from opsx_api.services.prospects.core import scrub, scrub_related
+from opsx_api.services.prospects.erasure import scrub, scrub_related
 
 BATCH = 500
 
