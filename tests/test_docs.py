@@ -94,3 +94,35 @@ def test_models_come_from_the_marshmallow_schemas(client):
         "web",
     ]
     assert "password" not in definitions["User"]["properties"]
+
+
+def test_every_operation_documents_the_errors_of_the_shared_layers(client):
+    document = spec(client)
+    for path, item in document["paths"].items():
+        shared = item.get("parameters", [])
+        for method, operation in item.items():
+            if method == "parameters":
+                continue
+            where = f"{method.upper()} {path}"
+            codes = set(operation["responses"])
+            places = {p["in"] for p in [*shared, *operation.get("parameters", [])]}
+            if operation.get("security") != []:
+                assert {"401", "403"} <= codes, where
+            if "path" in places:
+                assert "404" in codes, where
+            if "body" in places:
+                assert {"400", "413", "415", "422"} <= codes, where
+            if "query" in places:
+                assert {"400", "422"} <= codes, where
+
+
+def test_nullable_fields_are_marked_x_nullable(client):
+    definitions = spec(client)["definitions"]
+    prospect = definitions["Prospect"]["properties"]
+    for name in ("phone", "email", "assigned_to", "address", "external_id"):
+        assert prospect[name].get("x-nullable") is True, name
+    assert prospect["location"]["x-nullable"] is True
+    assert "allOf" in prospect["location"]
+    assert definitions["ProspectPage"]["properties"]["next_cursor"]["x-nullable"]
+    assert definitions["ErrorBody"]["properties"]["details"]["x-nullable"]
+    assert definitions["SupportGrant"]["properties"]["status"]["type"] == "string"

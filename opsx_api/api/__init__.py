@@ -4,7 +4,8 @@ from flask import Blueprint, Flask
 from flask_restx import Api, Model
 from flask_restx import fields as rx
 
-from opsx_api.api.docs import MODELS
+from opsx_api.api import spec
+from opsx_api.api.docs import MODELS, nullable
 from opsx_api.errors import handle_exception
 
 
@@ -13,6 +14,13 @@ class OpsxApi(Api):
 
     def handle_error(self, e):
         return handle_exception(e)
+
+    @property
+    def __schema__(self):
+        """The generated spec, completed once with the shared error answers."""
+        if not self._schema:
+            self._schema = spec.complete(super().__schema__)
+        return self._schema
 
 
 ERROR_MODEL = Model(
@@ -24,7 +32,12 @@ ERROR_MODEL = Model(
                 {
                     "code": rx.String(required=True, example="validation_error"),
                     "message": rx.String(required=True),
-                    "details": rx.Raw(description="per-field messages, or context"),
+                    "details": nullable(
+                        rx.Raw(
+                            required=True,
+                            description="per-field messages, or context; null if none",
+                        )
+                    ),
                 },
             ),
             required=True,

@@ -6,7 +6,8 @@ from typing import Any, ClassVar
 
 from flask import request
 from flask_restx import Resource
-from marshmallow import Schema
+from marshmallow import Schema, validate
+from marshmallow import fields as ma
 
 from models import ROLES
 from opsx_api import db
@@ -127,17 +128,33 @@ def use_args(schema: Schema):
             return func(self, schema.load(raw), *args, **kwargs)
 
         params = {
-            field.data_key or name: {
-                "in": "query",
-                "type": "string",
-                "description": field.metadata.get("description", ""),
-            }
+            field.data_key or name: query_param_doc(field)
             for name, field in schema.fields.items()
             if not field.dump_only
         }
         return add_doc(wrapper, params=params)
 
     return decorator
+
+
+def query_param_doc(field) -> dict:
+    """A query parameter as documented: its type, format, enum and minimum."""
+    doc = {"in": "query", "type": "string"}
+    doc["description"] = field.metadata.get("description", "")
+    if isinstance(field, ma.Integer):
+        doc["type"] = "integer"
+    elif isinstance(field, ma.Boolean):
+        doc["type"] = "boolean"
+    elif isinstance(field, ma.UUID):
+        doc["format"] = "uuid"
+    elif isinstance(field, ma.DateTime):
+        doc["format"] = "date-time"
+    for rule in field.validators:
+        if isinstance(rule, validate.OneOf):
+            doc["enum"] = list(rule.choices)
+        elif isinstance(rule, validate.Range) and rule.min is not None:
+            doc["minimum"] = rule.min
+    return doc
 
 
 def dump_with(schema: Schema, status: int = 200, *, name: str | None = None):

@@ -27,6 +27,14 @@ _SIMPLE = [
 ]
 
 
+_TYPED = {
+    "string": rx.String,
+    "integer": rx.Integer,
+    "number": rx.Float,
+    "boolean": rx.Boolean,
+}
+
+
 def model_for(schema: Schema, name: str | None = None, *, load: bool = False):
     """The flask-restx model of a schema's load (input) or dump (output) view."""
     name = name or _default_name(schema, load)
@@ -50,10 +58,31 @@ def page_model_for(schema: Schema, name: str | None = None):
             page_name,
             {
                 "data": rx.List(rx.Nested(item), required=True),
-                "next_cursor": rx.String(description="null on the last page"),
+                "next_cursor": nullable(
+                    rx.String(required=True, description="null on the last page")
+                ),
             },
         )
     return MODELS[page_name]
+
+
+def nullable(field: rx.Raw) -> rx.Raw:
+    """Mark a documented field as possibly null.
+
+    Swagger 2.0 has no null type; `x-nullable` is the extension its tools
+    (validators, schemathesis, code generators) read. A reference cannot carry
+    siblings, so a nested model is wrapped in `allOf`.
+    """
+    render = field.schema
+
+    def schema():
+        rendered = render()
+        if "$ref" in rendered:
+            rendered = {"allOf": [{"$ref": rendered.pop("$ref")}], **rendered}
+        return {**rendered, "x-nullable": True}
+
+    field.schema = schema
+    return field
 
 
 def add_doc(func, **doc):
@@ -92,6 +121,11 @@ def _convert(field: ma.Field, parent: str, load: bool):
         elif isinstance(rule, validate.Range):
             kwargs.update(min=rule.min, max=rule.max)
     kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    converted = _converted(field, parent, load, kwargs)
+    return nullable(converted) if field.allow_none else converted
+
+
+def _converted(field: ma.Field, parent: str, load: bool, kwargs: dict):
     if isinstance(field, ma.Nested):
         nested = field.schema
         inner = rx.Nested(model_for(nested, load=load), skip_none=True)
@@ -103,6 +137,9 @@ def _convert(field: ma.Field, parent: str, load: bool):
     for ma_type, rx_type, extra in _SIMPLE:
         if isinstance(field, ma_type):
             return rx_type(**extra, **kwargs)
+    typed = field.metadata.get("type")  # a Method/Function field says what it dumps
+    if typed in _TYPED:
+        return _TYPED[typed](**kwargs)
     return rx.Raw(**_raw_kwargs(kwargs, None))
 
 

@@ -9,11 +9,11 @@ from opsx_api.schemas.common import UtcDateTime
 class AuditEventSchema(Schema):
     id = fields.UUID()
     action = fields.String()
-    actor_id = fields.UUID()
+    actor_id = fields.UUID(allow_none=True)
     actor_role = fields.String()
-    target_type = fields.String()
-    target_id = fields.String()
-    ip = fields.String()
+    target_type = fields.String(allow_none=True)
+    target_id = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
     details = fields.Dict()
     created_at = fields.AwareDateTime()
 

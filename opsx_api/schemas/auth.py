@@ -62,18 +62,22 @@ class SessionSchema(Schema):
     created_at = fields.AwareDateTime()
     last_seen_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
-    push_registered = fields.Function(lambda row: row.push_token is not None)
+    push_registered = fields.Function(
+        lambda row: row.push_token is not None, metadata={"type": "boolean"}
+    )
 
 
 class AdminSessionSchema(SessionSchema):
     """A device session as the company admin sees it: live and recent."""
 
     user_id = fields.UUID()
-    live = fields.Function(lambda row: row.revoked_at is None)
-    revoked_at = fields.AwareDateTime()
-    revoked_reason = fields.String()
-    login_ip = fields.String()
-    login_country = fields.String()
+    live = fields.Function(
+        lambda row: row.revoked_at is None, metadata={"type": "boolean"}
+    )
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
+    login_ip = fields.String(allow_none=True)
+    login_country = fields.String(allow_none=True)
 
 
 class TokenPairSchema(Schema):

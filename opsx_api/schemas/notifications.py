@@ -61,7 +61,9 @@ class NotificationSchema(Schema):
     data = fields.Dict()
     created_at = fields.AwareDateTime()
     read_at = fields.AwareDateTime(allow_none=True)
-    read = fields.Function(lambda row: row.read_at is not None)
+    read = fields.Function(
+        lambda row: row.read_at is not None, metadata={"type": "boolean"}
+    )
 
 
 class InboxArgsSchema(PageArgsSchema):

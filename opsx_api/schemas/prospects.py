@@ -100,20 +100,20 @@ class ProspectSchema(ObjectSchema):
 
     id = fields.UUID(dump_only=True)
     name = fields.String(dump_only=True)
-    phone = fields.String(dump_only=True)
-    email = fields.String(dump_only=True)
+    phone = fields.String(dump_only=True, allow_none=True)
+    email = fields.String(dump_only=True, allow_none=True)
     status = fields.String(dump_only=True)
-    assigned_to = fields.UUID(dump_only=True)
-    address = fields.String(dump_only=True)
+    assigned_to = fields.UUID(dump_only=True, allow_none=True)
+    address = fields.String(dump_only=True, allow_none=True)
     location = fields.Nested(ProspectLocationSchema, dump_only=True, allow_none=True)
     fields_ = fields.Dict(data_key="fields", attribute="fields", dump_only=True)
-    external_id = fields.String(dump_only=True)
+    external_id = fields.String(dump_only=True, allow_none=True)
     version = fields.Integer(dump_only=True)
     etag = fields.String(
         dump_only=True,
         metadata={"description": "send as If-Match to change or delete this version"},
     )
-    created_by = fields.UUID(dump_only=True)
+    created_by = fields.UUID(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
 
@@ -202,7 +202,7 @@ class ProspectChangesPageSchema(Schema):
 class ProspectNoteSchema(Schema):
     id = fields.UUID(dump_only=True)
     prospect_id = fields.UUID(dump_only=True)
-    author_id = fields.UUID(dump_only=True)
+    author_id = fields.UUID(dump_only=True, allow_none=True)
     body = fields.String(dump_only=True)
     created_at = fields.AwareDateTime(dump_only=True)
 

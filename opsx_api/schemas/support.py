@@ -45,13 +45,13 @@ class SupportGrantSchema(Schema):
     reason = fields.String()
     status = fields.Function(
         lambda grant: grant.status(utcnow()),
-        metadata={"description": "live | expired | revoked"},
+        metadata={"description": "live | expired | revoked", "type": "string"},
     )
     created_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
-    created_by_id = fields.UUID()
-    revoked_at = fields.AwareDateTime()
-    revoked_by_id = fields.UUID()
+    created_by_id = fields.UUID(allow_none=True)
+    revoked_at = fields.AwareDateTime(allow_none=True)
+    revoked_by_id = fields.UUID(allow_none=True)
 
 
 class LiveSupportGrantSchema(Schema):
@@ -78,9 +78,9 @@ class SupportSessionSchema(Schema):
     staff = fields.Nested(StaffRefSchema)
     started_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
-    ended_at = fields.AwareDateTime()
-    ended_reason = fields.String()
-    ip = fields.String()
+    ended_at = fields.AwareDateTime(allow_none=True)
+    ended_reason = fields.String(allow_none=True)
+    ip = fields.String(allow_none=True)
 
 
 class SupportSessionOpenSchema(Schema):
@@ -90,7 +90,7 @@ class SupportSessionOpenSchema(Schema):
 class OpenedSupportSessionSchema(Schema):
     id = fields.UUID()
     grant_id = fields.UUID()
-    scope = fields.Function(lambda row: row.grant.scope)
+    scope = fields.Function(lambda row: row.grant.scope, metadata={"type": "string"})
     started_at = fields.AwareDateTime()
     expires_at = fields.AwareDateTime()
 

@@ -24,8 +24,8 @@ class UserSchema(Schema):
 class AdminUserSchema(UserSchema):
     """The admin's view adds lifecycle facts."""
 
-    deactivated_at = fields.AwareDateTime(dump_only=True)
-    erase_after = fields.AwareDateTime(dump_only=True)
+    deactivated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    erase_after = fields.AwareDateTime(dump_only=True, allow_none=True)
     updated_at = fields.AwareDateTime(dump_only=True)
 
 

@@ -50,7 +50,7 @@ class ProspectImportResource(AdminResource):
             raise NotCsv()
         return prospects.import_csv(request.get_data(), actor=current_identity())
 
-    add_doc(post, params=CSV_BODY)
+    add_doc(post, params=CSV_BODY, vendor={"consumes": ["text/csv"]})
 
 
 @ns.route("/export")
