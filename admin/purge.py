@@ -186,7 +186,7 @@ def prospect_idempotency_keys(_now: datetime, dry_run: bool) -> int:
 
 def unused_field_keys(_now: datetime, dry_run: bool) -> int:
     """Forget custom field keys no live prospect of the client uses any more."""
-    if db.get_db().is_postgresql:
+    if db.get_db().dialect == "postgresql":
         uses = func.jsonb_exists(Prospect.fields, ProspectFieldKey.key)
     else:
         path = literal('$."') + ProspectFieldKey.key + literal('"')

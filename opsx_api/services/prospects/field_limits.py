@@ -104,6 +104,6 @@ class ClientFieldKeys:
 
 def _lock_client(client_id: uuid.UUID) -> None:
     """Serialise key registration per client until the transaction ends."""
-    if db.get_db().is_postgresql:
+    if db.get_db().dialect == "postgresql":
         key = int.from_bytes(client_id.bytes[:8], "big", signed=True)
         db.session().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
