@@ -5,16 +5,16 @@ The custom field keys each client's prospects use, so the per-client bound
 already stored; a client already over the bound keeps its keys and can add no
 new one until it is back under it.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-01 10:00:00.000000
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
