@@ -148,11 +148,11 @@ def test_unhandled_error_log_has_no_sql_parameters_or_personal_data(
     from opsx_api import db
     from opsx_api.services import prospects
 
-    def failing_add(data, *, actor):
+    def failing_create(data, *, actor):
         # A real driver error: a dict cannot be bound as a parameter.
         db.session().execute(text("SELECT :who"), {"who": {"name": data["name"]}})
 
-    monkeypatch.setattr(prospects, "add", failing_add)
+    monkeypatch.setattr(prospects, "create", failing_create)
     body = {"name": "Ada Lovelace", "email": "ada@example.test"}
     with caplog.at_level(logging.INFO, logger="opsx"):
         response = client.post(PROSPECTS, json=body, headers=admin.headers)
@@ -163,5 +163,5 @@ def test_unhandled_error_log_has_no_sql_parameters_or_personal_data(
     text_logged = "\n".join(formatter.format(r) for r in logged)
     assert "Ada Lovelace" not in text_logged
     assert "parameters" not in text_logged
-    assert "failing_add" in text_logged  # where it failed is still there
+    assert "failing_create" in text_logged  # where it failed is still there
     assert "StatementError" in text_logged or "Error" in text_logged
