@@ -6,6 +6,7 @@ from sqlalchemy import select
 from admin.command import admin_command
 from models import User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import clients, users
 
 DEMO_PASSWORD = "demo-password-for-opsx"
@@ -33,7 +34,7 @@ def seed_demo_command():
             "name": "Demo Admin",
             "password": DEMO_PASSWORD,
         },
-        actor=None,
+        actor=Actor.system(),
     )
     people = [(client, *p) for p in DEMO_USERS] + [(None, *p) for p in STAFF]
     for company, role, email, name in people:
@@ -43,7 +44,7 @@ def seed_demo_command():
             name=name,
             role=role,
             password=DEMO_PASSWORD,
-            actor=None,
+            actor=Actor.system(),
         )
     for hook in SEED_HOOKS:
         hook(client)

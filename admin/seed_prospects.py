@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from models import Client, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.schemas.prospects import ProspectCreateSchema
 from opsx_api.services import prospects
 
@@ -61,4 +62,4 @@ def demo_prospects(client: Client) -> None:
         body = {key: value for key, value in demo.items() if key != "assignee"}
         if demo.get("assignee") in by_email:
             body["assigned_to"] = str(by_email[demo["assignee"]].id)
-        prospects.create(schema.load(body), actor=admin)
+        prospects.create(schema.load(body), actor=Actor.of(admin))

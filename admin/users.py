@@ -10,6 +10,7 @@ from sqlalchemy import select
 from admin.command import admin_command
 from models import STAFF_ROLES, TENANT_ROLES, Client, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.schemas.common import NormalisedEmail
 from opsx_api.services import clients, users
 
@@ -75,7 +76,10 @@ def create_client(name, admin_email, admin_name, device_policy, password_stdin):
         "password": _password(password_stdin),
     }
     client = clients.create_client(
-        name=name.strip(), device_policy=device_policy, admin=admin, actor=None
+        name=name.strip(),
+        device_policy=device_policy,
+        admin=admin,
+        actor=Actor.system(),
     )
     click.echo(f"client {client.id} created with admin {admin['email']}")
 
@@ -98,7 +102,7 @@ def create_user(email, role, client_ref, name, password_stdin):
         name=(name or email.split("@")[0]).strip(),
         role=role,
         password=_password(password_stdin),
-        actor=None,
+        actor=Actor.system(),
     )
     click.echo(f"user {user.id} created ({role})")
 
@@ -108,11 +112,13 @@ def create_user(email, role, client_ref, name, password_stdin):
 @click.option("--reason", help="Why (kept in the audit trail).")
 def deactivate_user(email, reason):
     """Deactivate EMAIL: revoke every token and push registration at once."""
-    _receipt(users.deactivate(_user_by_email(email), actor=None, reason=reason))
+    _receipt(
+        users.deactivate(_user_by_email(email), actor=Actor.system(), reason=reason)
+    )
 
 
 @admin_command("revoke-tokens")
 @click.argument("email")
 def revoke_tokens(email):
     """Revoke every session of EMAIL without deactivating the account."""
-    _receipt(users.revoke_tokens(_user_by_email(email), actor=None))
+    _receipt(users.revoke_tokens(_user_by_email(email), actor=Actor.system()))

@@ -34,6 +34,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import create_engine, insert, text
 
+from opsx_api.actor import Actor
+
 FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"]
 LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen"]
 STATUSES = ["new", "contacted", "qualified", "won", "lost"]
@@ -262,15 +264,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
-    from opsx_api import create_app
+    from opsx_api import create_app, db
     from opsx_api.services import clients
 
     app = create_app({"DATABASE_URL": args.database_url, "LOG_REQUESTS": False})
     email = f"bench-{uuid.uuid4().hex[:8]}@bench.test"
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         admin = {"email": email, "name": "Bench Admin", "password": PASSWORD}
         client = clients.create_client(
-            name="Bench Prospects", device_policy="replace", admin=admin, actor=None
+            name="Bench Prospects",
+            device_policy="replace",
+            admin=admin,
+            actor=Actor.system(),
         )
     started = time.perf_counter()
     seed(args.database_url, client.id, args.count)

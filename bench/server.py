@@ -11,6 +11,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from opsx_api.actor import Actor
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get(
     "OPSX_BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -76,15 +78,21 @@ def app_env(database_url: str, **extra: str) -> dict:
 def create_company(name: str, admin_email: str, member_email: str, password: str):
     """A client with its admin and one member, through the real services.
 
-    Call inside an app context; returns the client.
+    Call inside an app context; commits, and returns the client.
     """
+    from opsx_api import db
     from opsx_api.services import clients, users
 
+    with db.unit_of_work():
+        return _company(clients, users, name, admin_email, member_email, password)
+
+
+def _company(clients, users, name, admin_email, member_email, password):
     client = clients.create_client(
         name=name,
         device_policy="replace",
         admin={"email": admin_email, "name": "Admin", "password": password},
-        actor=None,
+        actor=Actor.system(),
     )
     users.create_user(
         client=client,
@@ -92,7 +100,7 @@ def create_company(name: str, admin_email: str, member_email: str, password: str
         name="Member",
         role="member",
         password=password,
-        actor=None,
+        actor=Actor.system(),
     )
     return client
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from models import Client, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import clients, users
 
 PASSWORD = "field-work-password-2026"
@@ -54,7 +55,7 @@ class Factory:
                     "name": "First Admin",
                     "password": PASSWORD,
                 },
-                actor=None,
+                actor=Actor.system(),
             )
 
     def make_user(
@@ -75,7 +76,7 @@ class Factory:
                 name=name,
                 role=role,
                 password=password,
-                actor=None,
+                actor=Actor.system(),
             )
 
     def login(

@@ -16,31 +16,26 @@ from sqlalchemy import bindparam, select
 
 from models import DeviceSession, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
 from opsx_api.errors import Unauthorized
 
 
-@dataclass(frozen=True)
-class Identity:
-    """The authenticated caller. `role` is the effective role for this request.
+@dataclass(frozen=True, kw_only=True)
+class Identity(Actor):
+    """The authenticated caller: an Actor with its session and token claims.
 
-    `session` is the device session as authenticated (a read-only snapshot row);
-    `user` is loaded on first use, so routes that do not need it cost nothing.
+    `role` is the effective role for this request (a support session acts as
+    the client's admin). `session` is the device session as authenticated (a
+    read-only snapshot row); `user` is loaded on first use, so routes that do
+    not need it cost nothing.
     """
 
     user_id: uuid.UUID
-    role: str
-    client_id: uuid.UUID | None
     session_id: uuid.UUID
     claims: dict[str, Any] = field(repr=False)
     session: Any = field(repr=False, default=None)
-    # Set for a support session acting on a client's behalf (the `act` claim).
-    support: "SupportContext | None" = field(repr=False, default=None)
-
-    @property
-    def is_support(self) -> bool:
-        return self.support is not None
 
     @property
     def user(self) -> User | None:
@@ -48,16 +43,6 @@ class Identity:
         if self.is_support:
             return None
         return db.session().get(User, self.user_id)
-
-
-@dataclass(frozen=True)
-class SupportContext:
-    """Who from support is acting, under which grant and session, with what scope."""
-
-    staff_id: uuid.UUID
-    grant_id: uuid.UUID
-    session_id: uuid.UUID
-    scope: str
 
 
 # A loader per token kind: "device" here, "support" in `opsx_api.auth.support`.

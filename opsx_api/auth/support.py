@@ -15,7 +15,8 @@ from typing import Any
 
 from models import SupportSession
 from opsx_api import db
-from opsx_api.auth.identity import TOKEN_LOADERS, Identity, SupportContext, uuid_claim
+from opsx_api.actor import SupportContext
+from opsx_api.auth.identity import TOKEN_LOADERS, Identity, uuid_claim
 from opsx_api.clock import utcnow
 from opsx_api.errors import Unauthorized
 

@@ -7,8 +7,9 @@ from typing import Any
 from flask import has_request_context
 from sqlalchemy import select
 
-from models import AuditEvent, User
+from models import AuditEvent
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.pagination import keyset_page
 from opsx_api.request_info import client_ip
@@ -18,25 +19,24 @@ def record(
     action: str,
     *,
     client_id: uuid.UUID | None,
-    actor: Any = None,
+    actor: Actor,
     target: Any = None,
     target_type: str | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Add an audit event to the current transaction.
 
-    `actor` is an Identity, a User, or None for the system (CLI runs pass the
-    operator's user when there is one). Under a support session the event names
-    the staff member and the grant.
+    Under a support session the event names the staff member and the grant.
     """
     details = dict(details or {})
-    actor_id, actor_role = _actor(actor, details)
+    if actor.support is not None:
+        details.setdefault("support_grant_id", str(actor.support.grant_id))
     if target is not None:
         target_type = target_type or type(target).__name__.lower()
     event = AuditEvent(
         client_id=client_id,
-        actor_id=actor_id,
-        actor_role=actor_role,
+        actor_id=actor.audit_id,
+        actor_role=actor.audit_role,
         action=action,
         target_type=target_type,
         target_id=str(target.id) if target is not None else None,
@@ -46,18 +46,6 @@ def record(
     )
     db.session().add(event)
     return event
-
-
-def _actor(actor: Any, details: dict[str, Any]) -> tuple[uuid.UUID | None, str | None]:
-    if actor is None:
-        return None, "system"
-    if isinstance(actor, User):
-        return actor.id, actor.role
-    support = getattr(actor, "support", None)
-    if support is not None:
-        details.setdefault("support_grant_id", str(support.grant_id))
-        return support.staff_id, "support"
-    return actor.user_id, actor.role
 
 
 def list_events(client_id: uuid.UUID, args: dict):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import DeviceSession, SpentRefreshToken, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.auth.tokens import hash_token, issue_access_token, new_refresh_token
 from opsx_api.clock import utcnow
@@ -101,7 +102,7 @@ def _open_session(
     audit.record(
         "auth.login",
         client_id=user.client_id,
-        actor=user,
+        actor=Actor.of(user),
         target=row,
         target_type="device_session",
         details={
@@ -168,7 +169,7 @@ def refresh(token: str) -> TokenPair:
         audit.record(
             "auth.refresh_reuse",
             client_id=spent.client_id,
-            actor=None,
+            actor=Actor.system(),
             target=spent,
             target_type="device_session",
         )

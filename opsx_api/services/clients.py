@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from models import Client
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.pagination import keyset_page
 from opsx_api.services import audit, credentials, users
 
 
-def create_client(*, name: str, device_policy: str, admin: dict, actor) -> Client:
+def create_client(
+    *, name: str, device_policy: str, admin: dict, actor: Actor
+) -> Client:
     """A client and its first admin, in one transaction."""
     credentials.check_password(
         admin["password"], email=admin["email"], name=admin["name"]
@@ -45,7 +48,7 @@ def create_client(*, name: str, device_policy: str, admin: dict, actor) -> Clien
     return client
 
 
-def update_client(client: Client, changes: dict, *, actor) -> Client:
+def update_client(client: Client, changes: dict, *, actor: Actor) -> Client:
     changed = sorted(k for k, v in changes.items() if getattr(client, k) != v)
     for key in changed:
         setattr(client, key, changes[key])

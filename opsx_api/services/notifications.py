@@ -18,6 +18,7 @@ from models import (
     User,
 )
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.errors import NotFound, ValidationFailed
 from opsx_api.pagination import Page, keyset_page
@@ -30,7 +31,7 @@ def broadcast(
     title: str,
     body: str,
     user_ids: list[uuid.UUID] | None,
-    actor,
+    actor: Actor,
 ) -> Broadcast:
     """Queue `title`/`body` to the client's active users (or to `user_ids`).
 

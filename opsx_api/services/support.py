@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from models import Client, SupportGrant, SupportSession, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.auth.support import TOKEN_KIND
 from opsx_api.auth.tokens import issue_access_token
 from opsx_api.clock import utcnow
@@ -62,7 +63,9 @@ def create_grant(
     return grant
 
 
-def change_duration(grant: SupportGrant, duration_hours: int, *, actor) -> SupportGrant:
+def change_duration(
+    grant: SupportGrant, duration_hours: int, *, actor: Actor
+) -> SupportGrant:
     """Extend (or shorten) a live grant: it now ends `duration_hours` from now."""
     grant = _lock(grant.id)
     if not grant.is_live(utcnow()):
@@ -80,7 +83,7 @@ def change_duration(grant: SupportGrant, duration_hours: int, *, actor) -> Suppo
     return grant
 
 
-def revoke_grant(grant: SupportGrant, *, actor) -> None:
+def revoke_grant(grant: SupportGrant, *, actor: Actor) -> None:
     """Cut support off at once: the grant and every open session on it end now.
 
     Repeating it is harmless and audits nothing more.
@@ -159,7 +162,7 @@ def open_session(
     audit.record(
         "support.session_started",
         client_id=grant.client_id,
-        actor=staff,
+        actor=Actor.of(staff),
         target=row,
         target_type="support_session",
         details={"grant_id": str(grant.id), "scope": grant.scope},

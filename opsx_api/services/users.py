@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Client, DeviceSession, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Forbidden
@@ -76,7 +77,7 @@ def create_user(
     return user
 
 
-def update_user(user: User, changes: dict, *, actor) -> User:
+def update_user(user: User, changes: dict, *, actor: Actor) -> User:
     """Apply profile changes (name, email, role) that a schema already vetted."""
     changed = sorted(k for k, v in changes.items() if getattr(user, k) != v)
     for key in changed:
@@ -146,7 +147,9 @@ def change_password(
     return pair_for(row, token)
 
 
-def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationReceipt:
+def deactivate(
+    user: User, *, actor: Actor, reason: str | None = None
+) -> DeactivationReceipt:
     """Cut a user off at once, in one transaction, and say what was revoked.
 
     Status `deactivated`, every session revoked and its push token detached, queued
@@ -172,7 +175,7 @@ def deactivate(user: User, *, actor, reason: str | None = None) -> DeactivationR
     return receipt
 
 
-def revoke_tokens(user: User, *, actor) -> TokensRevoked:
+def revoke_tokens(user: User, *, actor: Actor) -> TokensRevoked:
     """Revoke every session without deactivating (the user may log in again).
 
     A credential change like any other: a login in flight at this moment does
@@ -193,7 +196,7 @@ def revoke_tokens(user: User, *, actor) -> TokensRevoked:
     return TokensRevoked(user.id, ended.sessions, ended.push_tokens)
 
 
-def reactivate(user: User, *, actor) -> User:
+def reactivate(user: User, *, actor: Actor) -> User:
     """Let a user log in again; sessions do not come back. Cancels a self-deletion."""
     user = sessions.lock_user(user.id)
     was = user.status
@@ -211,7 +214,7 @@ def reactivate(user: User, *, actor) -> User:
     return user
 
 
-def release_session(row, *, actor) -> None:
+def release_session(row, *, actor: Actor) -> None:
     """An admin releases a device: its session and push registration end."""
     sessions.lock_user(row.user_id)
     sessions.revoke(row, "released_by_admin")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from models import DeviceSession, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.services import credentials, sessions, users
 from tests.factories import PASSWORD
@@ -109,8 +110,8 @@ def test_reactivation_never_revives_a_session(factory, client, app):
     user = factory.make_user(company)
     login = factory.login(user, push_token="fcm-phone-2")
     with app.app_context(), db.unit_of_work():
-        users.deactivate(db.session().get(User, user.id), actor=None)
-        users.reactivate(db.session().get(User, user.id), actor=None)
+        users.deactivate(db.session().get(User, user.id), actor=Actor.system())
+        users.reactivate(db.session().get(User, user.id), actor=Actor.system())
     assert client.get("/api/v1/me", headers=login.headers).status_code == 401
     assert refresh(client, login.refresh).status_code == 401
     assert live_sessions(app, user.id) == 0
@@ -161,13 +162,13 @@ def test_a_login_in_flight_does_not_survive_a_deactivation(
         app,
         monkeypatch,
         user.id,
-        lambda locked: users.deactivate(locked, actor=None),
+        lambda locked: users.deactivate(locked, actor=Actor.system()),
     )
     in_flight = factory.login(user, push_token="fcm-in-flight", expect=None)
     assert in_flight.status == 401
     monkeypatch.undo()
     with app.app_context(), db.unit_of_work():
-        users.reactivate(db.session().get(User, user.id), actor=None)
+        users.reactivate(db.session().get(User, user.id), actor=Actor.system())
         tokens = db.session().scalars(
             select(DeviceSession.push_token).where(DeviceSession.user_id == user.id)
         )
@@ -248,7 +249,7 @@ def test_revoke_tokens_is_a_credential_change_too(factory, client, app):
     login = factory.login(user)
     with app.app_context(), db.unit_of_work():
         before = db.session().get(User, user.id).credential_version
-        users.revoke_tokens(db.session().get(User, user.id), actor=None)
+        users.revoke_tokens(db.session().get(User, user.id), actor=Actor.system())
         assert db.session().get(User, user.id).credential_version == before + 1
     assert client.get("/api/v1/me", headers=login.headers).status_code == 401
     factory.login(user)

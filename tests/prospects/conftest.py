@@ -1,12 +1,12 @@
 """Fixtures for the prospects tests: a company with an admin and a member, logged in."""
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from models import Client, User
+from opsx_api.actor import Actor
 
 API = "/api/v1/prospects"
 
@@ -32,12 +32,9 @@ class Tenant:
             login = self.factory.login(user, device_id=self.devices[user.id])
             setattr(self, attr, login.headers)
 
-    def actor(self, user: User | None = None) -> SimpleNamespace:
+    def actor(self, user: User | None = None) -> Actor:
         """An actor for calling services directly (as the API's Identity would)."""
-        user = user or self.admin
-        return SimpleNamespace(
-            user_id=user.id, role=user.role, client_id=user.client_id, support=None
-        )
+        return Actor.of(user or self.admin)
 
 
 def make_tenant(factory) -> Tenant:

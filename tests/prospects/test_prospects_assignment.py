@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Notification, PushDelivery
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import users
 from tests.prospects.conftest import API
 
@@ -62,7 +63,7 @@ def test_only_active_users_of_my_company_can_be_assigned(
 ):
     gone = factory.make_user(tenant.company)
     with factory.app.app_context(), db.unit_of_work():
-        users.deactivate(gone, actor=None)
+        users.deactivate(gone, actor=Actor.system())
     staff = factory.make_user(None, role="support")
     made = create(tenant.admin_headers)
     for user in (other.member, gone, staff):

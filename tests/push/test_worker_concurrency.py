@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from models import PushDelivery
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import clients, notifications
 from tests.push.helpers import seed_devices
 from tests.workers import start_flask_worker, wait_for
@@ -25,7 +26,7 @@ def broadcast_to_all(app, client_id) -> None:
             title="Shift change",
             body="See the board",
             user_ids=None,
-            actor=None,
+            actor=Actor.system(),
         )
 
 
@@ -112,7 +113,7 @@ def seed_fresh(app, count: int) -> list[str]:
                 "name": "Admin",
                 "password": "northern-lights-password-9",
             },
-            actor=None,
+            actor=Actor.system(),
         )
     tokens = seed_devices(app, company.id, count, prefix="crash")
     broadcast_to_all(app, company.id)

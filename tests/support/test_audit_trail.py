@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from models import Notification, PushDelivery
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import support, users
 from tests.support.kit import API
 
@@ -116,7 +117,7 @@ def test_session_start_is_audited_and_told_to_every_active_admin(
     gone_admin = factory.make_user(company.client, "admin")
     member = factory.make_user(company.client, "member")
     with app.app_context(), db.unit_of_work():
-        users.deactivate(gone_admin, actor=None)
+        users.deactivate(gone_admin, actor=Actor.system())
     entry = kit.enter(company, "write", staff=kit.staff(name="Alex Support"))
     (started,) = kit.events(company, action="support.session_started")
     assert started["actor_id"] == str(entry.staff.user.id)

@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from models import SupportGrant, User
 from opsx_api import clock, db
+from opsx_api.actor import Actor
 from opsx_api.services import users
 from tests.support.kit import API, GRANTS
 
@@ -222,7 +223,9 @@ def test_deactivated_staff_member_is_cut_off_at_once(kit, app, client):
     company = kit.company()
     entry = kit.enter(company)
     with app.app_context(), db.unit_of_work():
-        users.deactivate(entry.staff.user, actor=None, reason="left the company")
+        users.deactivate(
+            entry.staff.user, actor=Actor.system(), reason="left the company"
+        )
     response = client.get(f"{API}/admin/client", headers=entry.headers)
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_token"
@@ -234,8 +237,8 @@ def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, clien
     staff_id = entry.staff.user.id
     assert client.get(f"{API}/admin/client", headers=entry.headers).status_code == 200
     with app.app_context(), db.unit_of_work():
-        users.deactivate(db.session().get(User, staff_id), actor=None)
-        users.reactivate(db.session().get(User, staff_id), actor=None)
+        users.deactivate(db.session().get(User, staff_id), actor=Actor.system())
+        users.reactivate(db.session().get(User, staff_id), actor=Actor.system())
     response = client.get(f"{API}/admin/client", headers=entry.headers)
     assert response.status_code == 401
     assert response.get_json()["error"]["code"] == "invalid_token"

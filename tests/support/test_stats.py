@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from models import Base, ClientRequestCount
 from opsx_api import clock, db, request_counts
+from opsx_api.actor import Actor
 from opsx_api.services import users
 from tests.support.kit import API
 
@@ -43,7 +44,7 @@ def test_stats_count_users_devices_and_requests_per_client(
     leaver = factory.make_user(busy.client, "member")
     factory.login(leaver)
     with app.app_context(), db.unit_of_work():
-        users.deactivate(leaver, actor=None)
+        users.deactivate(leaver, actor=Actor.system())
     for _ in range(3):
         client.get(f"{API}/admin/users", headers=busy.headers)
     client.get(f"{API}/admin/client", headers=quiet.headers)

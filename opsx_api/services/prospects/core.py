@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import TENANT_ROLES, Prospect, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.errors import (
     Conflict,
@@ -41,7 +42,7 @@ def live(prospect: Prospect) -> Prospect:
     return prospect
 
 
-def create(data: dict, *, actor) -> Prospect:
+def create(data: dict, *, actor: Actor) -> Prospect:
     """A new prospect, its audit event and the assignee's push (no commit)."""
     client_id = actor.client_id
     assignee = assignee_of(client_id, data.get("assigned_to"))
@@ -54,7 +55,7 @@ def create(data: dict, *, actor) -> Prospect:
         status="new",
         fields={},
         version=1,
-        created_by=user_id_of(actor),
+        created_by=actor.user_id,
         created_at=now,
         updated_at=now,
     )
@@ -74,7 +75,9 @@ def create(data: dict, *, actor) -> Prospect:
     return prospect
 
 
-def update_prospect(prospect: Prospect, changes: dict, *, actor, if_match) -> Prospect:
+def update_prospect(
+    prospect: Prospect, changes: dict, *, actor: Actor, if_match
+) -> Prospect:
     """Apply a PATCH if the caller's `If-Match` still names the current version."""
     row = live(lock(prospect))
     check_precondition(row, if_match)
@@ -99,7 +102,7 @@ def update_prospect(prospect: Prospect, changes: dict, *, actor, if_match) -> Pr
     return row
 
 
-def delete_prospect(prospect: Prospect, *, actor, if_match) -> None:
+def delete_prospect(prospect: Prospect, *, actor: Actor, if_match) -> None:
     """Soft-delete: gone from lists and reads, a `delete` in the changes feed."""
     row = live(lock(prospect))
     check_precondition(row, if_match)
@@ -114,7 +117,7 @@ def delete_prospect(prospect: Prospect, *, actor, if_match) -> None:
     )
 
 
-def erase(prospect: Prospect, *, actor) -> None:
+def erase(prospect: Prospect, *, actor: Actor) -> None:
     """Erase a person's data on request: the row stays as a bare tombstone.
 
     Name, phone, email, address, location, fields and the company's key are
@@ -199,13 +202,13 @@ def assignee_of(client_id: uuid.UUID, user_id: uuid.UUID | None) -> User | None:
     return user
 
 
-def notify_assignee(prospect: Prospect, assignee: User, actor) -> None:
+def notify_assignee(prospect: Prospect, assignee: User, actor: Actor) -> None:
     """Inbox entry + push `prospect_assigned`; nobody is notified of self-assignment.
 
     Payload: title "Prospect assigned to you", body = the prospect's name
     (redacted if the prospect is erased), data {prospect_id, assigned_by}.
     """
-    by = user_id_of(actor)
+    by = actor.user_id
     if assignee.id == by:
         return
     outbox.notify_user(
@@ -224,13 +227,6 @@ def flush_unique_external_id() -> None:
         raise Conflict(
             "Another prospect has this external_id.", code="external_id_taken"
         ) from None
-
-
-def user_id_of(actor) -> uuid.UUID | None:
-    """Who acts: an Identity (API), a User (CLI, seed) or None (the system)."""
-    if actor is None:
-        return None
-    return actor.id if isinstance(actor, User) else actor.user_id
 
 
 def _str(value) -> str | None:

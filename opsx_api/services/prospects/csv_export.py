@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from models import Prospect, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.services import audit
 from opsx_api.services.prospects.csv_format import (
     COLUMNS,
@@ -20,7 +21,7 @@ from opsx_api.services.prospects.csv_format import (
 CHUNK_ROWS = 500
 
 
-def export_csv(client_id: uuid.UUID, *, actor) -> Iterator[str]:
+def export_csv(client_id: uuid.UUID, *, actor: Actor) -> Iterator[str]:
     """Audit the export, then the CSV text, in chunks, oldest prospect first."""
     live = select(Prospect.fields).where(
         Prospect.client_id == client_id, Prospect.deleted_at.is_(None)

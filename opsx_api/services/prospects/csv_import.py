@@ -20,6 +20,7 @@ from marshmallow import ValidationError
 
 from models import Prospect, User
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.errors import FieldLimitExceeded, PayloadTooLarge
 from opsx_api.schemas.prospects import CustomFields, ProspectCreateSchema
@@ -47,7 +48,7 @@ class ImportResult:
     errors: list[dict] = field(default_factory=list)
 
 
-def import_csv(body: bytes, *, actor) -> ImportResult:
+def import_csv(body: bytes, *, actor: Actor) -> ImportResult:
     """Import in the current transaction (the caller commits); the receipt."""
     client_id = actor.client_id
     result = ImportResult()
@@ -82,7 +83,7 @@ def import_csv(body: bytes, *, actor) -> ImportResult:
     return result
 
 
-def _apply_row(row, matcher, keys, actor, result, created, changed, assigned):
+def _apply_row(row, matcher, keys, actor: Actor, result, created, changed, assigned):
     target = matcher.match(row)
     if target is None:
         keys.admit(row.data.get("fields") or {})
@@ -92,7 +93,7 @@ def _apply_row(row, matcher, keys, actor, result, created, changed, assigned):
             status="new",
             fields={},
             version=1,
-            created_by=core.user_id_of(actor),
+            created_by=actor.user_id,
         )
         core.apply_changes(prospect, row.data)
         created.append(prospect)
@@ -147,14 +148,14 @@ def _save(client_id, created: list[Prospect], changed: list[Prospect]) -> None:
     core.flush_unique_external_id()
 
 
-def _notify(assignee_id: uuid.UUID, prospects: list[Prospect], actor) -> None:
+def _notify(assignee_id: uuid.UUID, prospects: list[Prospect], actor: Actor) -> None:
     """One push per assignee and import, not one per row.
 
     Several prospects: title "N prospects assigned to you", no body (no
     personal data), data {count, prospect_ids (the first 100), assigned_by}.
     """
     assignee = db.session().get(User, assignee_id)
-    by = core.user_id_of(actor)
+    by = actor.user_id
     if len(prospects) == 1:
         core.notify_assignee(prospects[0], assignee, actor)
     elif assignee.id != by:

@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from models import Prospect, ProspectNote
 from opsx_api import db
+from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
 from opsx_api.pagination import Page, keyset_page
-from opsx_api.services.prospects.core import user_id_of
 
 
 def list_notes(prospect: Prospect, args: dict) -> Page:
@@ -22,7 +22,7 @@ def list_notes(prospect: Prospect, args: dict) -> Page:
     return keyset_page(stmt, columns, (datetime, uuid.UUID), args)
 
 
-def add_note(prospect: Prospect, body: str, *, actor) -> ProspectNote:
+def add_note(prospect: Prospect, body: str, *, actor: Actor) -> ProspectNote:
     """A note on a prospect (no commit).
 
     A note leaves the prospect's version alone, so writing one never makes a
@@ -32,7 +32,7 @@ def add_note(prospect: Prospect, body: str, *, actor) -> ProspectNote:
         id=uuid.uuid4(),
         client_id=prospect.client_id,
         prospect_id=prospect.id,
-        author_id=user_id_of(actor),
+        author_id=actor.user_id,
         body=body,
         created_at=utcnow(),
     )
