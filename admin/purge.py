@@ -7,14 +7,26 @@ erasure, for one). With `--dry-run` a step only counts what it would change.
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import click
 from flask import current_app
-from sqlalchemy import and_, delete, exists, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    delete,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from admin.command import admin_command
 from models import (
     AuditEvent,
+    Base,
     ClientRequestCount,
     DeviceSession,
     Email,
@@ -39,8 +51,9 @@ def _days(setting: str) -> timedelta:
     return timedelta(days=current_app.config[setting])
 
 
-def _count(where, model) -> int:
-    return db.session().scalar(select(func.count()).select_from(model).where(where))
+def _count(where: ColumnElement[bool], model: type[Base]) -> int:
+    count = select(func.count()).select_from(model).where(where)
+    return db.session().scalar(count) or 0
 
 
 def _apply(model, where, dry_run: bool, **values) -> int:
@@ -48,10 +61,8 @@ def _apply(model, where, dry_run: bool, **values) -> int:
     if dry_run:
         return _count(where, model)
     stmt = update(model).values(**values) if values else delete(model)
-    result = db.session().execute(
-        stmt.where(where).execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
+    result = db.changed(stmt.where(where).execution_options(synchronize_session=False))
+    return result
 
 
 def stale_push_tokens(now: datetime, dry_run: bool) -> int:
@@ -187,7 +198,9 @@ def prospect_idempotency_keys(_now: datetime, dry_run: bool) -> int:
 def unused_field_keys(_now: datetime, dry_run: bool) -> int:
     """Forget custom field keys no live prospect of the client uses any more."""
     if db.get_db().dialect == "postgresql":
-        uses = func.jsonb_exists(Prospect.fields, ProspectFieldKey.key)
+        uses: ColumnElement[Any] = func.jsonb_exists(
+            Prospect.fields, ProspectFieldKey.key
+        )
     else:
         path = literal('$."') + ProspectFieldKey.key + literal('"')
         uses = func.json_type(Prospect.fields, path).is_not(None)

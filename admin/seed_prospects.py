@@ -1,5 +1,7 @@
 """Demo prospects for `flask seed-demo` (a SEED_HOOKS entry)."""
 
+from typing import Any
+
 from sqlalchemy import select
 
 from models import Client, User
@@ -9,7 +11,7 @@ from opsx_api.schemas.prospects import ProspectCreateSchema
 from opsx_api.services import prospects
 
 # API bodies; `assignee` is a demo user's email, swapped for the user's id.
-DEMO_PROSPECTS = [
+DEMO_PROSPECTS: list[dict[str, Any]] = [
     {
         "name": "Acme Bakery",
         "phone": "+44 20 7946 0101",

@@ -121,19 +121,19 @@ class Prospect(UUIDPrimaryKey, Base):
         return etag_of(self)
 
 
-def location_of(row) -> dict[str, float] | None:
+def location_of(row: Any) -> dict[str, float] | None:
     """`{lat, lng}` of a prospect object or result row, or None."""
     if row.lat is None or row.lng is None:
         return None
     return {"lat": row.lat, "lng": row.lng}
 
 
-def etag_of(row) -> str:
+def etag_of(row: Any) -> str:
     """The strong ETag of a prospect object or result row: its id and version."""
     return f'"{row.id.hex}.{row.version}"'
 
 
-def _trigram(column) -> Index:
+def _trigram(column: Any) -> Index:
     """A GIN trigram index on lower(column): `lower(x) LIKE '%...%'` stays fast.
 
     Only PostgreSQL gets it (`ddl_if`); SQLite answers the same queries by scan.
@@ -155,7 +155,10 @@ for _column in (Prospect.name, Prospect.phone, Prospect.email):
 event.listen(
     Prospect.__table__,
     "before_create",
-    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"),
+    # SQLAlchemy's DDL constructor carries no annotations.
+    DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(  # type: ignore[no-untyped-call]
+        dialect="postgresql"
+    ),
 )
 
 

@@ -33,7 +33,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way
+            app.wsgi_app, x_for=hops, x_proto=hops
+        )
     request_log.init_app(app)
     request_body.init_app(app)
     response_headers.init_app(app)

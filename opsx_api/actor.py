@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
+from opsx_api.errors import NotFound
+
 SYSTEM_ROLE = "system"
 
 
@@ -56,6 +58,13 @@ class Actor:
     @classmethod
     def of(cls, user: Person) -> "Actor":
         return cls(user_id=user.id, role=user.role, client_id=user.client_id)
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        """The client this actor works for; staff without one see no tenant data."""
+        if self.client_id is None:
+            raise NotFound()
+        return self.client_id
 
     @property
     def is_support(self) -> bool:

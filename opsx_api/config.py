@@ -146,7 +146,7 @@ def load_config(overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     for setting in SETTINGS:
         raw = os.environ.get(f"OPSX_{setting.name}")
         try:
-            value = setting.parse(raw) if raw not in (None, "") else setting.default
+            value = setting.parse(raw) if raw else setting.default
         except ValueError as exc:
             raise ConfigError(f"OPSX_{setting.name}: {exc}") from None
         config[setting.name] = overrides.get(setting.name, value)

@@ -7,17 +7,20 @@ writes that must stand whatever becomes of the request (a failed login counts).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 from flask import Flask, current_app
 from flask.globals import app_ctx
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import Executable, Select, create_engine, event, text
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+
+# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]  # proxy
 
 
 class Database:
@@ -122,6 +125,12 @@ def read_one(statement, params: dict[str, Any]):
     """
     with get_db().reader.connect() as connection:
         return connection.execute(statement, params).first()
+
+
+def changed(statement: Executable, params: dict[str, Any] | None = None) -> int:
+    """Run an INSERT, UPDATE or DELETE in the request's session; rows it changed."""
+    result = session().execute(statement, params)
+    return cast(CursorResult[Any], result).rowcount or 0
 
 
 @contextmanager

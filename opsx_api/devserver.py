@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 
+import click
+
 HOST = os.environ.get("OPSX_DEV_HOST", "127.0.0.1")
 PORT = os.environ.get("OPSX_DEV_PORT", "5000")
 EMULATOR_PORT = os.environ.get("OPSX_DEV_FCM_PORT", "9099")
@@ -26,7 +28,9 @@ def _flask(*args: str) -> list[str]:
 def _commands() -> dict[str, list[str]]:
     from opsx_api import create_app
 
-    available = create_app().cli.list_commands(None)
+    app = create_app()
+    with app.app_context():
+        available = app.cli.list_commands(click.Context(app.cli))
     commands = {}
     if "fcm-emulator" in available:
         commands["fcm-emulator"] = _flask("fcm-emulator", "--port", EMULATOR_PORT)

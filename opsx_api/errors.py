@@ -9,7 +9,7 @@ import logging
 import traceback
 from typing import Any
 
-from flask import Flask, g, has_request_context, jsonify
+from flask import Flask, Response, g, has_request_context, jsonify
 from marshmallow import ValidationError
 from sqlalchemy.exc import IntegrityError, OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
@@ -29,8 +29,14 @@ class ApiError(Exception):
     message = "Bad request."
 
     def __init__(
-        self, message=None, *, code=None, details=None, headers=None, keep_changes=False
-    ):
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        headers: dict[str, str] | None = None,
+        keep_changes: bool = False,
+    ) -> None:
         super().__init__(message or self.message)
         self.message = message or self.message
         self.code = code or self.code
@@ -53,12 +59,22 @@ class InvalidLinkToken(ApiError):
 class Unauthorized(ApiError):
     status, code, message = 401, "invalid_token", "Authentication required."
 
-    def __init__(self, message=None, *, code=None, keep_changes=False, **kwargs):
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        keep_changes: bool = False,
+    ) -> None:
         code = code or self.code
         challenge = f'Bearer error="{code}"' if code == "invalid_token" else "Bearer"
-        headers = {"WWW-Authenticate": challenge, **(kwargs.pop("headers", None) or {})}
         super().__init__(
-            message, code=code, headers=headers, keep_changes=keep_changes, **kwargs
+            message,
+            code=code,
+            details=details,
+            headers={"WWW-Authenticate": challenge},
+            keep_changes=keep_changes,
         )
 
 
@@ -68,6 +84,10 @@ class Forbidden(ApiError):
 
 class NotFound(ApiError):
     status, code, message = 404, "not_found", "Not found."
+
+
+class UnsupportedMediaType(ApiError):
+    status, code, message = 415, "unsupported_media_type", "Send application/json."
 
 
 class Conflict(ApiError):
@@ -100,7 +120,9 @@ class PreconditionRequired(ApiError):
 class Throttled(ApiError):
     status, code, message = 429, "too_many_attempts", "Too many attempts."
 
-    def __init__(self, retry_after: int, message=None, *, code=None):
+    def __init__(
+        self, retry_after: float, message: str | None = None, *, code: str | None = None
+    ) -> None:
         retry_after = max(1, int(retry_after))
         super().__init__(
             message,
@@ -133,7 +155,13 @@ HTTP_CODES = {
 }
 
 
-def envelope(status: int, code: str, message: str, details=None, headers=None):
+def envelope(
+    status: int,
+    code: str,
+    message: str,
+    details: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     """The response for one error."""
     body: dict[str, Any] = {"code": code, "message": message, "details": details}
     response = jsonify({"error": body})
@@ -157,8 +185,9 @@ def handle_exception(exc: BaseException):
         headers = {}
         if status == 401:
             headers["WWW-Authenticate"] = "Bearer"
-        if status == 405 and exc.valid_methods:
-            headers["Allow"] = ", ".join(exc.valid_methods)
+        allowed = getattr(exc, "valid_methods", None)  # MethodNotAllowed's
+        if status == 405 and allowed:
+            headers["Allow"] = ", ".join(allowed)
         return envelope(status, code, exc.description or code, None, headers)
     _rollback(db)
     if isinstance(exc, IntegrityError):

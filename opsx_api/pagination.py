@@ -89,7 +89,7 @@ def keyset_page(
         stmt = stmt.where(tuple_(*columns) < decode_cursor(args["cursor"], kinds))
     stmt = stmt.order_by(*(c.desc() for c in columns)).limit(limit + 1)
     result = db.session().execute(stmt)
-    rows = list(result if rows_only else result.scalars())
+    rows: list[Any] = list(result.all() if rows_only else result.scalars())
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]

@@ -5,6 +5,7 @@ client (support without a grant, operators) see no tenant data at all.
 """
 
 import uuid
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 
@@ -12,6 +13,8 @@ from models import Client
 from opsx_api import db
 from opsx_api.auth.identity import current_identity
 from opsx_api.errors import NotFound
+
+T = TypeVar("T")
 
 
 def tenant_id() -> uuid.UUID:
@@ -22,9 +25,10 @@ def tenant_id() -> uuid.UUID:
     return client_id
 
 
-def tenant_select(model) -> Select:
-    """`SELECT model` limited to the caller's client."""
-    return select(model).where(model.client_id == tenant_id())
+def of_client(model: type[T], client_id: uuid.UUID) -> Select[T]:
+    """`SELECT model` limited to one client's rows: tenant lists start here."""
+    column: Any = model.client_id  # type: ignore[attr-defined]  # tenant models
+    return select(model).where(column == client_id)
 
 
 def tenant_get_or_404(model, object_id: uuid.UUID):

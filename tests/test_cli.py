@@ -138,3 +138,21 @@ def test_seed_demo_is_idempotent(runner, app):
     with app.app_context():
         emails = set(db.session().scalars(select(User.email)))
         assert {"admin@demo.opsx.test", "field@demo.opsx.test"} <= emails
+
+
+def test_every_command_the_readme_names_exists(runner):
+    """`flask x`, `flask admin a|b|c` in the README: each answers --help."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    named = set()
+    for group, words in re.findall(r"`flask (admin|[a-z-]+)((?: [a-z|-]+)?)", readme):
+        if group == "admin":
+            named |= {("admin", w) for w in words.strip().split("|") if w}
+        else:
+            named.add((group,))
+    assert ("admin", "purge") in named and ("worker",) in named
+    for command in sorted(named):
+        result = runner.invoke(args=[*command, "--help"])
+        assert result.exit_code == 0, (command, result.output)

@@ -115,3 +115,37 @@ def test_gunicorn_config_freezes_the_loaded_app_out_of_the_collector():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+# Settings consumed inside config.py itself, and why (each is checked there too).
+READ_BY_CONFIG = {
+    "ENV": "chooses the production checks and the development defaults",
+    "JWT_KEYS": "parsed into JWT_KEYRING, which the token code reads",
+    "SMTP_URL": "parsed into the mail sender's settings",
+    "SECRET_KEY": "Flask's own secret key (app.secret_key)",
+}
+
+
+def test_every_declared_setting_is_read_where_it_matters():
+    """A setting that is documented but never read is a lie to the operator."""
+    import re
+    from pathlib import Path
+
+    from opsx_api.config import SETTINGS
+
+    root = Path(__file__).resolve().parent.parent
+    sources = {
+        path: path.read_text()
+        for folder in ("opsx_api", "admin")
+        for path in (root / folder).rglob("*.py")
+    }
+    config_py = root / "opsx_api" / "config.py"
+    unread = []
+    for setting in SETTINGS:
+        quoted = re.compile(rf"""["']{setting.name}["']""")
+        readers = [p for p, text in sources.items() if quoted.search(text)]
+        if setting.name in READ_BY_CONFIG:
+            assert config_py in readers, setting.name
+        elif not [p for p in readers if p != config_py]:
+            unread.append(setting.name)
+    assert unread == []

@@ -1,5 +1,7 @@
 """The one Api and its registry: one namespace per line."""
 
+from typing import Any
+
 from flask import Blueprint, Flask
 from flask_restx import Api, Model
 from flask_restx import fields as rx
@@ -15,8 +17,10 @@ class OpsxApi(Api):
     def handle_error(self, e):
         return handle_exception(e)
 
+    _schema: dict[str, Any] | None
+
     @property
-    def __schema__(self):
+    def __schema__(self) -> dict[str, Any]:
         """The generated spec, completed once with the shared error answers."""
         if not self._schema:
             self._schema = spec.complete(super().__schema__)

@@ -1,6 +1,9 @@
 """The company admin's base resource."""
 
+from typing import ClassVar
+
 from opsx_api.api.base import BaseResource
+from opsx_api.auth.access import SupportLevel
 
 
 class AdminResource(BaseResource):
@@ -12,4 +15,4 @@ class AdminResource(BaseResource):
     """
 
     roles = ("admin",)
-    support = "read"
+    support: ClassVar[SupportLevel] = "read"

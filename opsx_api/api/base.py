@@ -13,7 +13,7 @@ from models import ROLES
 from opsx_api import db
 from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
 from opsx_api.auth.access import SupportLevel, authorized
-from opsx_api.errors import ApiError, BadRequest
+from opsx_api.errors import BadRequest, UnsupportedMediaType
 from opsx_api.request_body import (
     MAX_JSON_DEPTH,
     JsonTooDeep,
@@ -53,7 +53,7 @@ class OwnAccountResource(BaseResource):
     """The caller's own login and account: everyone's, and no support session's."""
 
     roles = ROLES
-    support = "never"
+    support: ClassVar[SupportLevel] = "never"
 
 
 class PublicResource(Resource):
@@ -63,11 +63,7 @@ class PublicResource(Resource):
     method_decorators = [transactional]
 
 
-class UnsupportedMediaType(ApiError):
-    status, code, message = 415, "unsupported_media_type", "Send application/json."
-
-
-def read_json() -> object:
+def read_json() -> Any:
     """The JSON body: 415 for another media type, 400 when it does not parse.
 
     Also 400 `json_too_deep` past MAX_JSON_DEPTH levels and 400 `invalid_text`
@@ -137,9 +133,9 @@ def use_args(schema: Schema):
     return decorator
 
 
-def query_param_doc(field) -> dict:
+def query_param_doc(field: ma.Field) -> dict[str, Any]:
     """A query parameter as documented: its type, format, enum and minimum."""
-    doc = {"in": "query", "type": "string"}
+    doc: dict[str, Any] = {"in": "query", "type": "string"}
     doc["description"] = field.metadata.get("description", "")
     if isinstance(field, ma.Integer):
         doc["type"] = "integer"

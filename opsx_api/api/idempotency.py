@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from contextlib import suppress
 from functools import wraps
+from typing import Any
 
 from flask import request
 from marshmallow import Schema
@@ -44,7 +45,7 @@ def replayable(
     schema: Schema,
     status: int,
     *,
-    headers: Callable[[object], dict[str, str]] | None = None,
+    headers: Callable[[Any], dict[str, str]] | None = None,
     name: str | None = None,
 ):
     """Serialise through `schema` with `status`; `headers(result)` adds headers."""

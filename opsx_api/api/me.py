@@ -3,7 +3,7 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import OwnAccountResource, dump_with, use_schema
-from opsx_api.auth.identity import current_identity
+from opsx_api.auth.identity import current_identity, current_user
 from opsx_api.request_info import client_country, client_ip
 from opsx_api.schemas.auth import TokenPairSchema
 from opsx_api.schemas.users import MeUpdateSchema, PasswordChangeSchema, UserSchema
@@ -12,22 +12,18 @@ from opsx_api.services import users
 ns = Namespace("me", description="My account")
 
 
-def _own_user():
-    return current_identity().user
-
-
 @ns.route("")
 class MeResource(OwnAccountResource):
     @dump_with(UserSchema())
     def get(self):
         """My profile."""
-        return _own_user()
+        return current_user()
 
     @use_schema(MeUpdateSchema())
     @dump_with(UserSchema())
     def patch(self, data):
         """Change my name or email."""
-        return users.update_user(_own_user(), data, actor=current_identity())
+        return users.update_user(current_user(), data, actor=current_identity())
 
 
 @ns.route("/password")

@@ -3,7 +3,7 @@
 from flask_restx import Namespace
 
 from opsx_api.api.base import BaseResource, dump_page, dump_with, use_args, use_schema
-from opsx_api.auth.identity import current_identity
+from opsx_api.auth.identity import current_identity, current_user
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.request_info import client_ip
 from opsx_api.schemas.support import (
@@ -46,7 +46,7 @@ class SupportSessionListResource(SupportStaffResource):
         identity = current_identity()
         return support.open_session(
             data["grant_id"],
-            staff=identity.user,
+            staff=current_user(),
             credential_version=identity.session.credential_version,
             ip=client_ip(),
         )

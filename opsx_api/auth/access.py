@@ -37,7 +37,7 @@ class Declared(Protocol):
     support: SupportLevel
 
 
-def check(resource: Declared, method: str) -> Identity:
+def check(resource: type[Declared], method: str) -> Identity:
     """The caller, if `resource` declares they may call `method`; else 403."""
     identity = authenticate()
     if identity.support is None:
@@ -56,7 +56,8 @@ def check(resource: Declared, method: str) -> Identity:
 
 def authorized(method: Callable[..., Any]) -> Callable[..., Any]:
     """flask-restx method decorator: apply the bound resource's declaration first."""
-    resource = type(method.__self__)  # type: ignore[attr-defined]
+    bound: Any = method  # flask-restx hands over the bound method
+    resource = type(bound.__self__)  # a resource class, read as `Declared`
 
     @wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -19,7 +19,7 @@ from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
-from opsx_api.errors import Unauthorized
+from opsx_api.errors import Forbidden, Unauthorized
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,19 +61,28 @@ def bearer_token() -> str:
 
 def authenticate() -> Identity:
     """Verify the bearer token and its live session; cache it on `g` for the request."""
-    if "identity" in g:
-        return g.identity
+    known: Identity | None = g.get("identity")
+    if known is not None:
+        return known
     claims = decode_access_token(bearer_token())
     kind = claims.get("kind", "device")
     loader = TOKEN_LOADERS.get(kind) if isinstance(kind, str) else None
     if loader is None:
         raise Unauthorized("Unknown token kind.")
-    g.identity = loader(claims)
-    return g.identity
+    identity = g.identity = loader(claims)
+    return identity
 
 
 def current_identity() -> Identity:
     return authenticate()
+
+
+def current_user() -> User:
+    """The caller's own user row: for resources no support session reaches."""
+    identity = authenticate()
+    if identity.support is not None:
+        raise Forbidden("A support session has no account of its own here.")
+    return db.session().get_one(User, identity.user_id)
 
 
 def uuid_claim(claims: dict[str, Any], name: str) -> uuid.UUID:

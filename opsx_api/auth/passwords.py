@@ -48,7 +48,13 @@ _SEQUENCES = (
 
 @lru_cache(maxsize=4)
 def _hasher(profile: str) -> PasswordHasher:
-    return PasswordHasher(type=Type.ID, **PROFILES[profile])
+    cost = PROFILES[profile]
+    return PasswordHasher(
+        time_cost=cost["time_cost"],
+        memory_cost=cost["memory_cost"],
+        parallelism=cost["parallelism"],
+        type=Type.ID,
+    )
 
 
 def hasher() -> PasswordHasher:

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import Engine
 
-from opsx_api.delivery.worker import Worker, WorkerSettings, log_event
+from opsx_api.delivery.worker import Channel, Worker, WorkerSettings, log_event
 from opsx_api.mail.channel import build_email_channel
 from opsx_api.push.channel import build_push_channel
 
@@ -22,7 +22,7 @@ def build_worker(app: Flask, engine: Engine | None = None, **overrides: Any) -> 
 
     config = app.config
     settings = WorkerSettings.from_config(config, **overrides)
-    channels = [
+    channels: list[Channel] = [
         build_push_channel(config, threads=settings.threads),
         build_email_channel(config),
     ]

@@ -83,8 +83,8 @@ class Recorder:
             for start in range(0, len(items), self.group):
                 self._write(items[start : start + self.group])
 
-    def _drain(self) -> list:
-        items = []
+    def _drain(self) -> list[Any]:
+        items: list[Any] = []
         while True:
             try:
                 item = self._queue.get_nowait()

@@ -28,7 +28,7 @@ class SendResult:
 
 def error_text(result: SendResult) -> str:
     """`last_error` for an unsuccessful result: outcome, status, code, detail."""
-    parts = [result.outcome]
+    parts: list[str] = [result.outcome]
     if result.http_status:
         parts.append(f"HTTP {result.http_status}")
     if result.error_code:

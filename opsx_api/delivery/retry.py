@@ -31,10 +31,10 @@ def retry_delay(
     and all of it, so a burst of failures spreads out but never retries early.
     `Retry-After` is a floor; a configuration fault waits the long backoff.
     """
-    rng = rng or random
+    draw = rng.uniform if rng is not None else random.uniform
     doublings = min(max(0, attempts - 1), _MAX_DOUBLINGS)
     ceiling = min(policy.backoff_max, policy.backoff_base * 2**doublings)
-    delay = ceiling / 2 + rng.uniform(0, ceiling / 2)
+    delay = ceiling / 2 + draw(0, ceiling / 2)
     if config_error:
         delay = max(delay, policy.config_error_backoff)
     if retry_after:

@@ -46,11 +46,20 @@ class Job(Protocol):
 class Channel(Protocol):
     """One kind of outbox (push, email): its table, its gate, its sender."""
 
-    name: str  # thread names, statistics and log events
-    lease_seconds: float
-    timeout: float  # the longest one send may take
-    alert_event: str  # the ERROR log event of a configuration fault
-    alert_hint: str
+    @property
+    def name(self) -> str: ...  # thread names, statistics and log events
+
+    @property
+    def lease_seconds(self) -> float: ...
+
+    @property
+    def timeout(self) -> float: ...  # the longest one send may take
+
+    @property
+    def alert_event(self) -> str: ...  # the ERROR log event of a configuration fault
+
+    @property
+    def alert_hint(self) -> str: ...
 
     def claim(self, engine: Engine, limit: int) -> list: ...
 

@@ -15,7 +15,7 @@ import threading
 from email.message import EmailMessage
 from typing import IO
 
-from opsx_api.delivery.result import SendResult
+from opsx_api.delivery.result import Outcome, SendResult
 from opsx_api.mail.smtp_url import SmtpUrl
 
 _LINK = re.compile(r"https?://\S+")
@@ -98,7 +98,7 @@ def classify(exc: BaseException) -> SendResult:
 
 def _answer(code: int, reply: bytes | str, what: str) -> SendResult:
     """The server answered about this message: 5xx is final, 4xx is retried."""
-    outcome = "failed" if code >= 500 else "retry"
+    outcome: Outcome = "failed" if code >= 500 else "retry"
     return SendResult(
         outcome, error_code=str(code), detail=f"{what}: {_text(reply)}"[:200]
     )
@@ -137,7 +137,8 @@ class ConsoleSender:
         self._lock = threading.Lock()
 
     def send(self, message: EmailMessage) -> SendResult:
-        text = message.get_body(("plain",)).get_content()
+        body = message.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
         links = _LINK.findall(text)
         lines = [
             "----- email (console: OPSX_SMTP_URL is not set; nothing is sent) -----",

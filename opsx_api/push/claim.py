@@ -100,9 +100,9 @@ def claim_due(
         refused: dict[str, list[uuid.UUID]] = defaultdict(list)
         jobs = []
         for row in rows:
-            reason = gate(row, now, idle_days, holders)
-            if reason:
-                refused[reason].append(row.id)
+            refusal = gate(row, now, idle_days, holders)
+            if refusal:
+                refused[refusal].append(row.id)
             else:
                 jobs.append(_job(row))
         for reason, ids in refused.items():

@@ -215,7 +215,9 @@ class _OneShotRequest(google.auth.transport.requests.Request):
         super().__init__(session)
         self._timeout = timeout
 
-    def __call__(self, url: str, method: str = "GET", **kwargs: Any) -> Any:
+    def __call__(  # type: ignore[override]  # google-auth's stubs name more params
+        self, url: str, method: str = "GET", **kwargs: Any
+    ) -> Any:
         kwargs["timeout"] = self._timeout
         response = super().__call__(url, method, **kwargs)
         if response.status == 429 or response.status >= 500:

@@ -52,9 +52,11 @@ def classify(
         if not isinstance(name, str) or not name:
             return SendResult("failed", http_status=200, detail="200 without a name")
         return SendResult("sent", message_id=name, http_status=200)
-    error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
-    details = error.get("details") if isinstance(error.get("details"), list) else []
-    details = [d for d in details if isinstance(d, dict)]
+    raw_error = payload.get("error")
+    error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+    raw_details = error.get("details")
+    listed: list[Any] = raw_details if isinstance(raw_details, list) else []
+    details = [d for d in listed if isinstance(d, dict)]
     fcm_code = next((d["errorCode"] for d in details if d.get("errorCode")), None)
     reasons = {d.get("reason") for d in details}
     code = fcm_code or error.get("status") or None

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, bindparam, text, update
 
+from models import PushDelivery
 from opsx_api.clock import utcnow
 from opsx_api.delivery.lease import guarded, set_guarded
 from opsx_api.delivery.result import SendResult, error_text
@@ -17,7 +18,7 @@ from opsx_api.push.claim import Job, deliveries, sessions
 
 __all__ = ["RetryPolicy", "forget_token", "record_all", "retry_delay"]
 
-MESSAGE_ID_MAX_LENGTH = deliveries.c.fcm_message_id.type.length
+MESSAGE_ID_MAX_LENGTH = PushDelivery.fcm_message_id.type.length or 200
 
 
 def record_all(

@@ -4,85 +4,31 @@ A client can never set `id`, `client_id`, `version`, `change_seq` or timestamps:
 those fields are dump-only or absent from the input schemas.
 """
 
-import json
-import math
-import re
 import uuid
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from models import PROSPECT_STATUSES
 from models.prospect import etag_of, location_of
+from opsx_api.domain.prospects import (
+    CustomFields,
+    Phone,
+    ProspectCreateSchema,
+    ProspectLocationSchema,
+    ProspectUpdateSchema,
+)
 from opsx_api.pagination import PageArgsSchema
-from opsx_api.schemas.common import NormalisedEmail, ObjectSchema, Text
+from opsx_api.schemas.common import ObjectSchema, Text
 
-FIELDS_MAX_BYTES = 8192
-FIELD_LIST_MAX_ITEMS = 50
-FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$")
-PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]{1,38}[0-9]$")
+__all__ = [
+    "CustomFields",
+    "Phone",
+    "ProspectCreateSchema",
+    "ProspectUpdateSchema",
+]
+
 CHANGES_DEFAULT_LIMIT = 500
 CHANGES_MAX_LIMIT = 1000
-
-
-class CustomFields(fields.Dict):
-    """The company's own fields: a flat JSON object of bounded size.
-
-    Shape: keys are letters, digits, `_` or `-`; values are strings, finite
-    numbers, booleans, null, or lists of those (50 items); 8 KiB of JSON at
-    most, so one row never bloats a phone's sync. How many keys, how long a key
-    or a text may be, and how many keys a client may use are configurable
-    limits, checked by the service (`services/prospects/field_limits.py`).
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(keys=fields.String(), **kwargs)
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        errors = {}
-        for key, item in value.items():
-            problem = _key_problem(key) or _value_problem(item)
-            if problem:
-                errors[key] = [problem]
-        if errors:
-            raise ValidationError(errors)
-        if len(json.dumps(value, separators=(",", ":"))) > FIELDS_MAX_BYTES:
-            raise ValidationError(f"At most {FIELDS_MAX_BYTES} bytes of JSON.")
-        return value
-
-
-def _key_problem(key: str) -> str | None:
-    if not FIELD_KEY.match(key):
-        return "Keys are letters, digits, '_' or '-' (not starting with '-')."
-    return None
-
-
-def _value_problem(item, *, nested: bool = False) -> str | None:
-    if isinstance(item, list) and not nested:
-        if len(item) > FIELD_LIST_MAX_ITEMS:
-            return f"Lists hold at most {FIELD_LIST_MAX_ITEMS} items."
-        problems = (_value_problem(inner, nested=True) for inner in item)
-        return next((p for p in problems if p), None)
-    if item is None or isinstance(item, bool | str):
-        return None
-    if isinstance(item, int | float):
-        return None if math.isfinite(item) else "Numbers must be finite."
-    return "Values are strings, numbers, booleans, null or lists of those."
-
-
-class Phone(fields.String):
-    """A phone number as people write it: digits, an optional +, spaces ( ) . - /."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3:
-            raise ValidationError("Not a valid phone number.")
-        return text
-
-
-class ProspectLocationSchema(Schema):
-    lat = fields.Float(required=True, validate=validate.Range(min=-90, max=90))
-    lng = fields.Float(required=True, validate=validate.Range(min=-180, max=180))
 
 
 class ProspectSchema(ObjectSchema):
@@ -116,24 +62,6 @@ class ProspectSchema(ObjectSchema):
     created_by = fields.UUID(dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
-
-
-class ProspectUpdateSchema(Schema):
-    """PATCH: every key optional; `null` clears an optional one. `fields` replaces."""
-
-    name = Text(max_length=200)
-    phone = Phone(allow_none=True)
-    email = NormalisedEmail(allow_none=True)
-    status = fields.String(validate=validate.OneOf(PROSPECT_STATUSES))
-    assigned_to = fields.UUID(allow_none=True)
-    address = Text(max_length=500, allow_none=True)
-    location = fields.Nested(ProspectLocationSchema, allow_none=True)
-    fields_ = CustomFields(data_key="fields", attribute="fields")
-    external_id = Text(max_length=100, allow_none=True)
-
-
-class ProspectCreateSchema(ProspectUpdateSchema):
-    name = Text(max_length=200, required=True)
 
 
 class AssigneeFilter(fields.String):

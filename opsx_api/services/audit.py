@@ -5,14 +5,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import select
 
 from models import AuditEvent
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
-from opsx_api.pagination import keyset_page
+from opsx_api.pagination import Page, keyset_page
 from opsx_api.request_info import client_ip
+from opsx_api.tenancy import of_client
 
 
 def record(
@@ -48,9 +48,9 @@ def record(
     return event
 
 
-def list_events(client_id: uuid.UUID, args: dict):
+def list_events(client_id: uuid.UUID, args: dict[str, Any]) -> Page:
     """A page of a client's audit trail, newest first, with the API's filters."""
-    stmt = select(AuditEvent).where(AuditEvent.client_id == client_id)
+    stmt = of_client(AuditEvent, client_id)
     if args.get("since"):
         stmt = stmt.where(AuditEvent.created_at >= args["since"])
     if args.get("action"):

@@ -7,6 +7,7 @@ with `keep_changes=True`.
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from models import DeviceSession, SpentRefreshToken, User
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.auth import passwords
+from opsx_api.auth.identity import Identity
 from opsx_api.auth.tokens import hash_token, issue_access_token, new_refresh_token
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Unauthorized
@@ -47,7 +49,7 @@ def _invalid_grant(*, keep_changes: bool = False) -> Unauthorized:
     )
 
 
-def login(data: dict, *, ip: str | None, country: str | None) -> TokenPair:
+def login(data: dict[str, Any], *, ip: str | None, country: str | None) -> TokenPair:
     """Verify credentials and open the user's one device session.
 
     Unknown email, wrong password and inactive account answer alike, in alike
@@ -84,7 +86,7 @@ def _open_session(
     verified_version: int,
     password: str,
     attempt: Attempt,
-    device: dict,
+    device: dict[str, Any],
     ip: str | None,
     country: str | None,
 ) -> TokenPair:
@@ -114,7 +116,7 @@ def _open_session(
     return pair_for(row, token)
 
 
-def _make_room(user: User, live: DeviceSession, device: dict) -> None:
+def _make_room(user: User, live: DeviceSession, device: dict[str, Any]) -> None:
     """Apply the device policy to the user's current live session."""
     if sessions.is_expired(live):
         sessions.revoke(live, "expired", signal=False)
@@ -159,8 +161,12 @@ def refresh(token: str) -> TokenPair:
         .with_for_update(of=DeviceSession)
     )
     grace = timedelta(seconds=current_app.config["REFRESH_GRACE_SECONDS"])
-    rotated_at = previous.refresh_rotated_at if previous is not None else None
-    if previous is not None and rotated_at and rotated_at + grace >= utcnow():
+    if (
+        previous is not None
+        and previous.refresh_token_hash is not None
+        and previous.refresh_rotated_at is not None
+        and previous.refresh_rotated_at + grace >= utcnow()
+    ):
         # A mobile retry of the request whose answer was lost: allowed briefly.
         return _rotate(previous, previous.refresh_token_hash)
     spent = previous or _spent_session(digest)
@@ -216,11 +222,9 @@ def pair_for(row: DeviceSession, refresh_token: str) -> TokenPair:
     return TokenPair(access, refresh_token, expires_in, row, row.user)
 
 
-def logout(identity) -> None:
+def logout(identity: Identity) -> None:
     """End the caller's session and its push registration."""
-    row = db.session().get(
-        DeviceSession, identity.session_id, with_for_update={"of": DeviceSession}
-    )
+    row = _locked_session(identity)
     sessions.revoke(row, "logout", signal=False)
     audit.record(
         "auth.logout",
@@ -231,13 +235,18 @@ def logout(identity) -> None:
     )
 
 
-def set_push_token(identity, token: str | None) -> None:
+def set_push_token(identity: Identity, token: str | None) -> None:
     """Attach (or detach, with None) the FCM token of the caller's device."""
-    row = db.session().get(
-        DeviceSession, identity.session_id, with_for_update={"of": DeviceSession}
-    )
+    row = _locked_session(identity)
     if token:
         sessions.detach_push_token(token, keep_id=row.id)
         db.session().flush()
     row.push_token = token
     row.push_token_updated_at = utcnow() if token else None
+
+
+def _locked_session(identity: Identity) -> DeviceSession:
+    """The caller's own session row, locked (it was live a moment ago)."""
+    return db.session().get_one(
+        DeviceSession, identity.session_id, with_for_update={"of": DeviceSession}
+    )

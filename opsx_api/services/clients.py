@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -9,12 +10,12 @@ from models import Client
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
-from opsx_api.pagination import keyset_page
+from opsx_api.pagination import Page, keyset_page
 from opsx_api.services import audit, credentials, users
 
 
 def create_client(
-    *, name: str, device_policy: str, admin: dict, actor: Actor
+    *, name: str, device_policy: str, admin: dict[str, Any], actor: Actor
 ) -> Client:
     """A client and its first admin, in one transaction."""
     credentials.check_password(
@@ -48,7 +49,7 @@ def create_client(
     return client
 
 
-def update_client(client: Client, changes: dict, *, actor: Actor) -> Client:
+def update_client(client: Client, changes: dict[str, Any], *, actor: Actor) -> Client:
     changed = sorted(k for k, v in changes.items() if getattr(client, k) != v)
     for key in changed:
         setattr(client, key, changes[key])
@@ -64,7 +65,7 @@ def update_client(client: Client, changes: dict, *, actor: Actor) -> Client:
     return client
 
 
-def list_clients(args: dict):
+def list_clients(args: dict[str, Any]) -> Page:
     stmt = select(Client)
     return keyset_page(
         stmt, (Client.created_at, Client.id), (datetime, uuid.UUID), args

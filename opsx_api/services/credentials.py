@@ -18,6 +18,7 @@ the version back) never revives one.
 Callers hold the user's lock (`sessions.lock_user`).
 """
 
+import uuid
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
@@ -44,7 +45,9 @@ def check_password(password: str, *, email: str = "", name: str = "") -> None:
         raise ValidationError({"password": problems})
 
 
-def end_sessions(user: User, reason: str, *, quiet_id=None) -> SessionsEnded:
+def end_sessions(
+    user: User, reason: str, *, quiet_id: uuid.UUID | None = None
+) -> SessionsEnded:
     """Bump the credential version and end every session of `user`.
 
     Each device is sent a `session_revoked` push so the app signs out, except
@@ -59,7 +62,9 @@ def end_sessions(user: User, reason: str, *, quiet_id=None) -> SessionsEnded:
     return SessionsEnded(revoked, tokens, ended)
 
 
-def set_password(user: User, password: str, *, reason: str, quiet_id=None):
+def set_password(
+    user: User, password: str, *, reason: str, quiet_id: uuid.UUID | None = None
+) -> SessionsEnded:
     """Set a new password (policy checked) and end every session opened before."""
     check_password(password, email=user.email, name=user.name)
     user.password_hash = passwords.hash_password(password)

@@ -92,7 +92,7 @@ def queue_to_user(
 
 def cancel_queued(user_id: uuid.UUID, kinds: tuple[str, ...], reason: str) -> int:
     """Cancel (and blank) a user's queued emails of `kinds`; the count."""
-    result = db.session().execute(
+    return db.changed(
         update(Email)
         .where(
             Email.user_id == user_id, Email.kind.in_(kinds), Email.status == "queued"
@@ -106,7 +106,6 @@ def cancel_queued(user_id: uuid.UUID, kinds: tuple[str, ...], reason: str) -> in
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
 def render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -12,7 +12,7 @@ retry runs again.
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -87,10 +87,7 @@ def purge_expired(*, dry_run: bool = False) -> int:
     if dry_run:
         stmt = select(IdempotencyKey.id).where(IdempotencyKey.created_at <= cutoff)
         return len(db.session().scalars(stmt).all())
-    result = db.session().execute(
-        delete(IdempotencyKey).where(IdempotencyKey.created_at <= cutoff)
-    )
-    return result.rowcount or 0
+    return db.changed(delete(IdempotencyKey).where(IdempotencyKey.created_at <= cutoff))
 
 
 def _check_key(key: str) -> None:
@@ -101,11 +98,11 @@ def _check_key(key: str) -> None:
         )
 
 
-def _cutoff():
+def _cutoff() -> datetime:
     return utcnow() - timedelta(hours=current_app.config["IDEMPOTENCY_TTL_HOURS"])
 
 
-def _find(client_id, user_id, key) -> IdempotencyKey | None:
+def _find(client_id: uuid.UUID, user_id: uuid.UUID, key: str) -> IdempotencyKey | None:
     """The live record of a key; an expired one is removed so the key is free."""
     row = db.session().scalar(
         select(IdempotencyKey).where(
@@ -121,7 +118,9 @@ def _find(client_id, user_id, key) -> IdempotencyKey | None:
     return row
 
 
-def _replay_winner(client_id, user_id, key, request_hash) -> StoredResponse:
+def _replay_winner(
+    client_id: uuid.UUID, user_id: uuid.UUID, key: str, request_hash: str
+) -> StoredResponse:
     winner = _find(client_id, user_id, key)
     if winner is None:  # the twin rolled back after all; the client may retry
         raise Conflict(
@@ -136,6 +135,11 @@ def _replay(row: IdempotencyKey, request_hash: str) -> StoredResponse:
         raise ValidationFailed(
             "This Idempotency-Key was used for another request.",
             code="idempotency_key_reused",
+        )
+    if row.status_code is None:  # claimed, never answered: its request failed
+        raise Conflict(
+            "A request with this Idempotency-Key is in progress; retry.",
+            code="idempotency_key_in_use",
         )
     return StoredResponse(
         row.status_code, row.response_body, dict(row.response_headers), replayed=True

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 
 from models import LinkToken, User
 from opsx_api import db
@@ -66,7 +66,7 @@ def issue(user: User, purpose: str, *, ttl: timedelta | None = None) -> IssuedLi
 
 def revoke(user_id: uuid.UUID, purposes: tuple[str, ...]) -> int:
     """Kill a user's live links of `purposes` (a new one, a credential change)."""
-    result = db.session().execute(
+    return db.changed(
         update(LinkToken)
         .where(
             LinkToken.user_id == user_id,
@@ -77,10 +77,9 @@ def revoke(user_id: uuid.UUID, purposes: tuple[str, ...]) -> int:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
-def _live(raw: str, purpose: str, now: datetime):
+def _live(raw: str, purpose: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         LinkToken.token_hash == hash_token(raw),
         LinkToken.purpose == purpose,
@@ -102,16 +101,18 @@ def redeem(raw: str, purpose: str) -> LinkToken:
     if not raw or len(raw) > _MAX_TOKEN_CHARS:
         raise InvalidLinkToken()
     now = utcnow()
-    spent = db.session().execute(
+    spent = db.changed(
         update(LinkToken)
         .where(*_live(raw, purpose, now))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount != 1:
+    if spent != 1:
         raise InvalidLinkToken()
-    token = db.session().scalar(
-        select(LinkToken).where(LinkToken.token_hash == hash_token(raw))
+    token = (
+        db.session()
+        .scalars(select(LinkToken).where(LinkToken.token_hash == hash_token(raw)))
+        .one()
     )
     db.session().refresh(token)
     return token
@@ -123,5 +124,5 @@ def purge_expired(now: datetime, *, dry_run: bool) -> int:
     if dry_run:
         count = select(func.count()).select_from(LinkToken).where(expired)
         return db.session().scalar(count) or 0
-    result = db.session().execute(delete(LinkToken).where(expired))
-    return result.rowcount or 0
+    result = db.changed(delete(LinkToken).where(expired))
+    return result

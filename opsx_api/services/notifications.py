@@ -6,7 +6,9 @@ the request stays fast. FCM is never called here; the worker delivers.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -23,6 +25,7 @@ from opsx_api.clock import utcnow
 from opsx_api.errors import NotFound, ValidationFailed
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.services import audit, fanout
+from opsx_api.tenancy import of_client
 
 
 def broadcast(
@@ -87,9 +90,13 @@ def _check_users(client_id: uuid.UUID, user_ids: list[uuid.UUID]) -> list[uuid.U
     return wanted
 
 
-def delivery_counts(broadcast_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
+def delivery_counts(
+    broadcast_ids: list[uuid.UUID],
+) -> dict[uuid.UUID | None, dict[str, int]]:
     """Pushes per status of each broadcast, every status present (0 if none)."""
-    counts = {b: dict.fromkeys(DELIVERY_STATUSES, 0) for b in broadcast_ids}
+    counts: dict[uuid.UUID | None, dict[str, int]] = {
+        b: dict.fromkeys(DELIVERY_STATUSES, 0) for b in broadcast_ids
+    }
     if not broadcast_ids:
         return counts
     stmt = (
@@ -98,30 +105,53 @@ def delivery_counts(broadcast_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict]:
         .where(Notification.broadcast_id.in_(broadcast_ids))
         .group_by(Notification.broadcast_id, PushDelivery.status)
     )
-    for broadcast_id, status, count in db.session().execute(stmt):
+    for broadcast_id, status, count in db.session().execute(stmt).tuples():
         counts[broadcast_id][status] = count
     return counts
 
 
-def with_counts(rows: list[Broadcast]) -> list[Broadcast]:
-    """Attach live `counts` to broadcasts, in one query."""
+@dataclass(frozen=True)
+class BroadcastReport:
+    """A broadcast as reported: what it was, and its pushes counted by status now."""
+
+    id: uuid.UUID
+    title: str
+    body: str
+    created_at: datetime
+    created_by: uuid.UUID | None
+    recipients: int
+    queued: int
+    counts: dict[str, int]
+
+
+def with_counts(rows: list[Broadcast]) -> list[BroadcastReport]:
+    """Reports of `rows` with their live delivery counts, in one query."""
     counts = delivery_counts([row.id for row in rows])
-    for row in rows:
-        row.counts = counts[row.id]  # a plain attribute for the schema, not a column
-    return rows
+    return [
+        BroadcastReport(
+            row.id,
+            row.title,
+            row.body,
+            row.created_at,
+            row.created_by,
+            row.recipients,
+            row.queued,
+            counts[row.id],
+        )
+        for row in rows
+    ]
 
 
-def list_broadcasts(client_id: uuid.UUID, args: dict) -> Page:
+def list_broadcasts(client_id: uuid.UUID, args: dict[str, Any]) -> Page:
     """The client's broadcasts, newest first, with their delivery counts."""
-    stmt = select(Broadcast).where(Broadcast.client_id == client_id)
+    stmt = of_client(Broadcast, client_id)
     page = keyset_page(
         stmt, (Broadcast.created_at, Broadcast.id), (datetime, uuid.UUID), args
     )
-    with_counts(page.items)
-    return page
+    return Page(with_counts(page.items), page.next_cursor)
 
 
-def inbox(user_id: uuid.UUID, args: dict) -> Page:
+def inbox(user_id: uuid.UUID, args: dict[str, Any]) -> Page:
     """A page of the user's inbox, newest first (`unread` filters)."""
     stmt = select(Notification).where(
         Notification.user_id == user_id, Notification.in_inbox.is_(True)

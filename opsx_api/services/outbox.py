@@ -74,13 +74,13 @@ def queue_delivery(
 
 
 def cancel_queued_for_user(
-    user_id: uuid.UUID, *, keep_kinds=("session_revoked",)
+    user_id: uuid.UUID, *, keep_kinds: tuple[str, ...] = ("session_revoked",)
 ) -> int:
     """Cancel every queued push to a user (but the sign-out signal); the count."""
     keep = select(Notification.id).where(
         Notification.user_id == user_id, Notification.kind.in_(keep_kinds)
     )
-    result = db.session().execute(
+    return db.changed(
         update(PushDelivery)
         .where(
             PushDelivery.user_id == user_id,
@@ -90,10 +90,17 @@ def cancel_queued_for_user(
         .values(status="cancelled", last_error="user deactivated", updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
-def _notification(user, kind, title, body, data, broadcast_id, in_inbox):
+def _notification(
+    user: User,
+    kind: str,
+    title: str | None,
+    body: str | None,
+    data: dict[str, Any] | None,
+    broadcast_id: uuid.UUID | None,
+    in_inbox: bool,
+) -> Notification:
     notification = Notification(
         id=uuid.uuid4(),
         client_id=user.client_id,

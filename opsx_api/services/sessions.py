@@ -5,6 +5,7 @@ When a session dies, its push registration dies with it.
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -42,7 +43,7 @@ def revoke(row: DeviceSession, reason: str, *, signal: bool = True) -> bool:
     return had_token
 
 
-def live_sessions(user_id, *, lock: bool = True) -> list[DeviceSession]:
+def live_sessions(user_id: uuid.UUID, *, lock: bool = True) -> list[DeviceSession]:
     stmt = select(DeviceSession).where(
         DeviceSession.user_id == user_id, DeviceSession.revoked_at.is_(None)
     )
@@ -52,7 +53,7 @@ def live_sessions(user_id, *, lock: bool = True) -> list[DeviceSession]:
 
 
 def open_session(
-    user: User, device: dict, *, ip: str | None, country: str | None
+    user: User, device: dict[str, Any], *, ip: str | None, country: str | None
 ) -> tuple[DeviceSession, str]:
     """A new live session for `user` on `device`, and its refresh token.
 
@@ -87,7 +88,7 @@ def open_session(
     return row, token
 
 
-def detach_push_token(token: str, *, keep_id=None) -> int:
+def detach_push_token(token: str, *, keep_id: uuid.UUID | None = None) -> int:
     """The token moves: no other live session keeps it (phone changed hands)."""
     stmt = (
         update(DeviceSession)
@@ -97,10 +98,10 @@ def detach_push_token(token: str, *, keep_id=None) -> int:
     )
     if keep_id is not None:
         stmt = stmt.where(DeviceSession.id != keep_id)
-    return db.session().execute(stmt).rowcount or 0
+    return db.changed(stmt)
 
 
-def lock_user(user_id) -> User:
+def lock_user(user_id: uuid.UUID) -> User:
     """The user, locked and freshly read: changes to one user's sessions serialise.
 
     `populate_existing` matters: an object already in the session (loaded before

@@ -12,10 +12,12 @@
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, ColumnElement, Select, String, Table, func, select
+from sqlalchemy import JSON, ColumnElement, String, Table, func, select
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import BigInteger
 
@@ -27,7 +29,7 @@ from opsx_api.pagination import Page, keyset_page
 REQUEST_WINDOW_DAYS = 30
 
 
-class byte_length(FunctionElement):  # noqa: N801 (a SQL function reads lower-case)
+class byte_length(FunctionElement[int]):  # noqa: N801 (a SQL function reads lower-case)
     """The UTF-8 byte length of a value as stored, the same on both backends.
 
     PostgreSQL: `octet_length(CAST(x AS TEXT))` (JSONB renders as text with the
@@ -39,16 +41,16 @@ class byte_length(FunctionElement):  # noqa: N801 (a SQL function reads lower-ca
 
 
 @compiles(byte_length, "postgresql")
-def _byte_length_pg(element, compiler, **kw):
+def _byte_length_pg(element: byte_length, compiler: SQLCompiler, **kw: Any) -> str:
     return f"octet_length(CAST({compiler.process(element.clauses, **kw)} AS TEXT))"
 
 
 @compiles(byte_length)
-def _byte_length_default(element, compiler, **kw):
+def _byte_length_default(element: byte_length, compiler: SQLCompiler, **kw: Any) -> str:
     return f"length(CAST({compiler.process(element.clauses, **kw)} AS BLOB))"
 
 
-def client_stats_page(args: dict) -> Page:
+def client_stats_page(args: dict[str, Any]) -> Page:
     """One keyset page of clients (newest first) with their statistics."""
     page = keyset_page(
         select(Client), (Client.created_at, Client.id), (datetime, uuid.UUID), args
@@ -56,7 +58,7 @@ def client_stats_page(args: dict) -> Page:
     return Page(client_stats(page.items), page.next_cursor)
 
 
-def all_client_stats() -> list[dict]:
+def all_client_stats() -> list[dict[str, Any]]:
     """Every client's statistics, newest client first (the CLI's table)."""
     clients = db.session().scalars(
         select(Client).order_by(Client.created_at.desc(), Client.id.desc())
@@ -64,7 +66,7 @@ def all_client_stats() -> list[dict]:
     return client_stats(list(clients))
 
 
-def client_stats(clients: list[Client]) -> list[dict]:
+def client_stats(clients: list[Client]) -> list[dict[str, Any]]:
     """The statistics of `clients`, in their order."""
     ids = [c.id for c in clients]
     if not ids:
@@ -86,11 +88,12 @@ def client_stats(clients: list[Client]) -> list[dict]:
     ]
 
 
-def _grouped(stmt: Select) -> dict[uuid.UUID, int]:
-    return {client_id: int(n or 0) for client_id, n in db.session().execute(stmt)}
+def _grouped(stmt: db.AnySelect) -> dict[uuid.UUID, int]:
+    rows = db.session().execute(stmt).tuples()
+    return {client_id: int(n or 0) for client_id, n in rows}
 
 
-def _active_users(ids) -> Select:
+def _active_users(ids: list[uuid.UUID]) -> db.AnySelect:
     return (
         select(User.client_id, func.count())
         .where(User.client_id.in_(ids), User.status == "active")
@@ -98,7 +101,7 @@ def _active_users(ids) -> Select:
     )
 
 
-def _live_devices(ids) -> Select:
+def _live_devices(ids: list[uuid.UUID]) -> db.AnySelect:
     now = utcnow()
     idle = timedelta(days=current_app.config["SESSION_IDLE_DAYS"])
     return (
@@ -113,7 +116,7 @@ def _live_devices(ids) -> Select:
     )
 
 
-def _requests(ids) -> Select:
+def _requests(ids: list[uuid.UUID]) -> db.AnySelect:
     since = utcnow().date() - timedelta(days=REQUEST_WINDOW_DAYS - 1)
     return (
         select(ClientRequestCount.client_id, func.sum(ClientRequestCount.count))
@@ -122,7 +125,7 @@ def _requests(ids) -> Select:
     )
 
 
-def _prospects(ids) -> dict[uuid.UUID, int] | None:
+def _prospects(ids: list[uuid.UUID]) -> dict[uuid.UUID, int] | None:
     """Counted only once the prospects table is part of the schema (None before)."""
     table = Base.metadata.tables.get("prospects")
     if table is None:
@@ -138,7 +141,7 @@ def tenant_tables() -> list[Table]:
     return [t for t in Base.metadata.sorted_tables if "client_id" in t.c]
 
 
-def _data_bytes(ids) -> dict[uuid.UUID, int]:
+def _data_bytes(ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     totals: dict[uuid.UUID, int] = dict.fromkeys(ids, 0)
     for table in tenant_tables():
         size = _row_bytes(table)
@@ -153,18 +156,20 @@ def _data_bytes(ids) -> dict[uuid.UUID, int]:
             totals[client_id] += n
     # The client's own row is keyed by `id`, not `client_id`.
     clients = Client.__table__
-    stmt = select(clients.c.id, _row_bytes(clients)).where(clients.c.id.in_(ids))
+    size = _row_bytes(clients)
+    assert size is not None  # a client has a name
+    stmt = select(clients.c.id, size).where(clients.c.id.in_(ids))
     for client_id, n in _grouped(stmt).items():
         totals[client_id] += n
     return totals
 
 
-def _row_bytes(table: Table) -> ColumnElement | None:
+def _row_bytes(table: Table) -> ColumnElement[int] | None:
     """The summed byte length of a row's text and JSON values (NULL counts 0)."""
     columns = [c for c in table.c if isinstance(c.type, String | JSON)]
     if not columns:
         return None
-    total = func.coalesce(byte_length(columns[0]), 0)
+    total: ColumnElement[int] = func.coalesce(byte_length(columns[0]), 0)
     for column in columns[1:]:
         total = total + func.coalesce(byte_length(column), 0)
     return total

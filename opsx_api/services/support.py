@@ -8,6 +8,7 @@ made so is audited in the company's trail; revoking the grant ends it at once.
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -21,6 +22,7 @@ from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, NotFound
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.services import audit, outbox
+from opsx_api.tenancy import of_client
 
 PAGE_KINDS = (datetime, uuid.UUID)
 
@@ -37,7 +39,12 @@ class SupportSessionToken:
 
 
 def create_grant(
-    *, client_id: uuid.UUID, scope: str, reason: str, duration_hours: int, actor
+    *,
+    client_id: uuid.UUID,
+    scope: str,
+    reason: str,
+    duration_hours: int,
+    actor: Actor,
 ) -> SupportGrant:
     """A company admin lets support in for `duration_hours` (1..168)."""
     now = utcnow()
@@ -94,7 +101,7 @@ def revoke_grant(grant: SupportGrant, *, actor: Actor) -> None:
     now = utcnow()
     grant.revoked_at = now
     grant.revoked_by_id = actor.user_id
-    ended = db.session().execute(
+    ended = db.changed(
         update(SupportSession)
         .where(SupportSession.grant_id == grant.id, SupportSession.ended_at.is_(None))
         .values(ended_at=now, ended_reason="grant_revoked")
@@ -106,25 +113,25 @@ def revoke_grant(grant: SupportGrant, *, actor: Actor) -> None:
         actor=actor,
         target=grant,
         target_type="support_grant",
-        details={"sessions_ended": ended.rowcount or 0},
+        details={"sessions_ended": ended},
     )
 
 
-def list_grants(client_id: uuid.UUID, args: dict) -> Page:
+def list_grants(client_id: uuid.UUID, args: dict[str, Any]) -> Page:
     """A client's grants, live and past, newest first."""
-    stmt = select(SupportGrant).where(SupportGrant.client_id == client_id)
+    stmt = of_client(SupportGrant, client_id)
     columns = (SupportGrant.created_at, SupportGrant.id)
     return keyset_page(stmt, columns, PAGE_KINDS, args)
 
 
-def list_grant_sessions(grant: SupportGrant, args: dict) -> Page:
+def list_grant_sessions(grant: SupportGrant, args: dict[str, Any]) -> Page:
     """The support sessions opened on one grant, newest first."""
     stmt = select(SupportSession).where(SupportSession.grant_id == grant.id)
     columns = (SupportSession.started_at, SupportSession.id)
     return keyset_page(stmt, columns, PAGE_KINDS, args)
 
 
-def live_grants(args: dict) -> Page:
+def live_grants(args: dict[str, Any]) -> Page:
     """Every client's live grants, for support staff, newest first."""
     stmt = select(SupportGrant).where(
         SupportGrant.revoked_at.is_(None), SupportGrant.expires_at > utcnow()
@@ -135,14 +142,14 @@ def live_grants(args: dict) -> Page:
 
 def open_session(
     grant_id: uuid.UUID, *, staff: User, credential_version: int, ip: str | None
-):
+) -> SupportSessionToken:
     """A support session on a live grant, its access token, and the admins told.
 
     `credential_version` is the one the staff member's own login was opened
     under: if their credentials changed since, the support session is dead too.
     A missing, expired or revoked grant is 404, as it is absent from the list.
     """
-    grant = _lock(grant_id, missing_ok=True)
+    grant = _lock_if_any(grant_id)
     now = utcnow()
     if grant is None or not grant.is_live(now):
         raise NotFound("No live support grant with this id.")
@@ -174,27 +181,28 @@ def open_session(
 
 def end_staff_sessions(staff_id: uuid.UUID, reason: str) -> int:
     """End every open support session of one staff member; how many."""
-    result = db.session().execute(
+    return db.changed(
         update(SupportSession)
         .where(SupportSession.staff_id == staff_id, SupportSession.ended_at.is_(None))
         .values(ended_at=utcnow(), ended_reason=reason[:32])
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
 
 
-def record_request(identity, *, method: str, path: str, status: int) -> None:
+def record_request(actor: Actor, *, method: str, path: str, status: int) -> None:
     """The audit event of one request made under a support session."""
+    support = actor.support
+    assert support is not None, "only support sessions are recorded"
     audit.record(
         "support.request",
-        client_id=identity.client_id,
-        actor=identity,
+        client_id=actor.client_id,
+        actor=actor,
         details={
             "method": method,
             "path": path,
             "status": status,
-            "grant_id": str(identity.support.grant_id),
-            "session_id": str(identity.support.session_id),
+            "grant_id": str(support.grant_id),
+            "session_id": str(support.session_id),
         },
     )
 
@@ -245,17 +253,22 @@ def _token(grant: SupportGrant, row: SupportSession, staff: User) -> tuple[str, 
     )
 
 
-def _lock(grant_id: uuid.UUID, *, missing_ok: bool = False) -> SupportGrant | None:
+def _lock(grant_id: uuid.UUID) -> SupportGrant:
+    """The grant row, locked (404 when there is none)."""
+    grant = _lock_if_any(grant_id)
+    if grant is None:
+        raise NotFound("No such support grant.")
+    return grant
+
+
+def _lock_if_any(grant_id: uuid.UUID) -> SupportGrant | None:
     """The grant row, locked: revoking and opening a session serialise on it."""
-    grant = db.session().get(
+    return db.session().get(
         SupportGrant,
         grant_id,
         with_for_update={"of": SupportGrant},
         populate_existing=True,
     )
-    if grant is None and not missing_ok:
-        raise NotFound("No such support grant.")
-    return grant
 
 
 def _iso(grant: SupportGrant) -> str:

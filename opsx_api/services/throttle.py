@@ -16,10 +16,10 @@ microseconds, never during the hash); SQLite has a single writer anyway.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import LoginFailure
@@ -71,7 +71,7 @@ def reserve(
         _lock(session, sorted(k for k, _ in limits))
         for throttle_key, limit in limits:
             count, oldest = _recent(session, throttle_key, limit, now - window)
-            if count >= limit:
+            if count >= limit and oldest is not None:
                 raise Throttled((oldest + window - now).total_seconds(), message)
         rows = [LoginFailure(key=k, created_at=now) for k, _ in limits]
         session.add_all(rows)
@@ -94,11 +94,8 @@ def succeeded(attempt: Attempt) -> None:
     )
 
 
-def purge_older_than(cutoff) -> int:
-    result = db.session().execute(
-        delete(LoginFailure).where(LoginFailure.created_at < cutoff)
-    )
-    return result.rowcount or 0
+def purge_older_than(cutoff: datetime) -> int:
+    return db.changed(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
 
 
 def _lock(session: Session, keys: list[str]) -> None:
@@ -109,7 +106,9 @@ def _lock(session: Session, keys: list[str]) -> None:
         session.execute(select(func.pg_advisory_xact_lock(int(throttle_key[:15], 16))))
 
 
-def _recent(session: Session, throttle_key: str, limit: int, since):
+def _recent(
+    session: Session, throttle_key: str, limit: int, since: datetime
+) -> Row[int, datetime | None]:
     recent = (
         select(LoginFailure.created_at)
         .where(LoginFailure.key == throttle_key, LoginFailure.created_at > since)

@@ -7,6 +7,7 @@ API and by `flask admin deactivate-user` alike.
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +16,14 @@ from models import Client, DeviceSession, User
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.auth import passwords
+from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Forbidden
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.search import contains
 from opsx_api.services import audit, credentials, outbox, sessions, throttle
 from opsx_api.services.auth import TokenPair, pair_for
+from opsx_api.tenancy import of_client
 
 
 @dataclass
@@ -32,7 +35,7 @@ class DeactivationReceipt:
     push_tokens_removed: int
     pushes_cancelled: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -44,12 +47,18 @@ class TokensRevoked:
     sessions_revoked: int
     push_tokens_removed: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def create_user(
-    *, client: Client | None, email: str, name: str, role: str, password: str, actor
+    *,
+    client: Client | None,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    actor: Actor,
 ) -> User:
     """A new active user; 409 `email_taken` when the address is in use."""
     credentials.check_password(password, email=email, name=name)
@@ -77,7 +86,7 @@ def create_user(
     return user
 
 
-def update_user(user: User, changes: dict, *, actor: Actor) -> User:
+def update_user(user: User, changes: dict[str, Any], *, actor: Actor) -> User:
     """Apply profile changes (name, email, role) that a schema already vetted."""
     changed = sorted(k for k, v in changes.items() if getattr(user, k) != v)
     for key in changed:
@@ -105,7 +114,12 @@ def _flush_unique_email() -> None:
 
 
 def change_password(
-    identity, current: str, new: str, *, ip: str | None, country: str | None
+    identity: Identity,
+    current: str,
+    new: str,
+    *,
+    ip: str | None,
+    country: str | None,
 ) -> TokenPair:
     """Change the caller's password: every earlier token dies, this device's too.
 
@@ -214,7 +228,7 @@ def reactivate(user: User, *, actor: Actor) -> User:
     return user
 
 
-def release_session(row, *, actor: Actor) -> None:
+def release_session(row: DeviceSession, *, actor: Actor) -> None:
     """An admin releases a device: its session and push registration end."""
     sessions.lock_user(row.user_id)
     sessions.revoke(row, "released_by_admin")
@@ -228,9 +242,9 @@ def release_session(row, *, actor: Actor) -> None:
     )
 
 
-def list_users(client_id: uuid.UUID, args: dict):
+def list_users(client_id: uuid.UUID, args: dict[str, Any]) -> Page:
     """A page of a client's users, newest first, filtered by `q` and `status`."""
-    stmt = select(User).where(User.client_id == client_id)
+    stmt = of_client(User, client_id)
     if args.get("q"):
         q = args["q"]
         stmt = stmt.where(or_(contains(User.name, q), contains(User.email, q)))
@@ -239,7 +253,7 @@ def list_users(client_id: uuid.UUID, args: dict):
     return keyset_page(stmt, (User.created_at, User.id), (datetime, uuid.UUID), args)
 
 
-def user_sessions(user: User, limit: int = 20):
+def user_sessions(user: User, limit: int = 20) -> Page:
     """The user's live and most recent device sessions."""
     rows = db.session().scalars(
         select(DeviceSession)

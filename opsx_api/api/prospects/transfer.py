@@ -12,7 +12,7 @@ from opsx_api.api.idempotency import replayable
 from opsx_api.api.prospects.common import ns
 from opsx_api.auth.identity import current_identity
 from opsx_api.clock import utcnow
-from opsx_api.errors import ApiError
+from opsx_api.errors import UnsupportedMediaType
 from opsx_api.schemas.prospects import ProspectImportResultSchema
 from opsx_api.services import prospects
 from opsx_api.tenancy import tenant_get_or_404, tenant_id
@@ -29,10 +29,6 @@ CSV_BODY = {
 }
 
 
-class NotCsv(ApiError):
-    status, code, message = 415, "unsupported_media_type", "Send text/csv."
-
-
 @ns.route("/import")
 class ProspectImportResource(AdminResource):
     support = "write"
@@ -47,7 +43,7 @@ class ProspectImportResource(AdminResource):
         the README). Honours Idempotency-Key.
         """
         if request.mimetype not in CSV_TYPES:
-            raise NotCsv()
+            raise UnsupportedMediaType("Send text/csv.")
         return prospects.import_csv(request.get_data(), actor=current_identity())
 
     add_doc(post, params=CSV_BODY, vendor={"consumes": ["text/csv"]})

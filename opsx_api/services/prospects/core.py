@@ -31,8 +31,8 @@ from opsx_api.services.prospects.erasure import ASSIGNED_KIND, scrub, scrub_rela
 from opsx_api.services.prospects.field_limits import ClientFieldKeys
 
 # Columns set straight from a validated body; `location` maps to lat/lng.
-COLUMNS = ("name", "phone", "email", "status", "assigned_to", "address")
-COLUMNS += ("external_id", "fields")
+COLUMNS: tuple[str, ...] = ("name", "phone", "email", "status", "assigned_to")
+COLUMNS += ("address", "external_id", "fields")
 
 
 def live(prospect: Prospect) -> Prospect:
@@ -42,9 +42,9 @@ def live(prospect: Prospect) -> Prospect:
     return prospect
 
 
-def create(data: dict, *, actor: Actor) -> Prospect:
+def create(data: dict[str, Any], *, actor: Actor) -> Prospect:
     """A new prospect, its audit event and the assignee's push (no commit)."""
-    client_id = actor.client_id
+    client_id = actor.tenant_id
     assignee = assignee_of(client_id, data.get("assigned_to"))
     if data.get("fields"):
         ClientFieldKeys(client_id).admit(data["fields"])
@@ -76,7 +76,11 @@ def create(data: dict, *, actor: Actor) -> Prospect:
 
 
 def update_prospect(
-    prospect: Prospect, changes: dict, *, actor: Actor, if_match
+    prospect: Prospect,
+    changes: dict[str, Any],
+    *,
+    actor: Actor,
+    if_match: frozenset[str] | None,
 ) -> Prospect:
     """Apply a PATCH if the caller's `If-Match` still names the current version."""
     row = live(lock(prospect))
@@ -102,7 +106,9 @@ def update_prospect(
     return row
 
 
-def delete_prospect(prospect: Prospect, *, actor: Actor, if_match) -> None:
+def delete_prospect(
+    prospect: Prospect, *, actor: Actor, if_match: frozenset[str] | None
+) -> None:
     """Soft-delete: gone from lists and reads, a `delete` in the changes feed."""
     row = live(lock(prospect))
     check_precondition(row, if_match)
@@ -150,7 +156,7 @@ def lock(prospect: Prospect) -> Prospect:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return db.session().scalar(stmt)
+    return db.session().scalars(stmt).one()
 
 
 def check_precondition(row: Prospect, if_match: Collection[str] | None) -> None:
@@ -229,5 +235,5 @@ def flush_unique_external_id() -> None:
         ) from None
 
 
-def _str(value) -> str | None:
+def _str(value: object) -> str | None:
     return None if value is None else str(value)

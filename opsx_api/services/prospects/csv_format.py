@@ -11,9 +11,10 @@ as text; import strips that apostrophe again, so a file round-trips.
 """
 
 import json
+from typing import Any
 
-COLUMNS = ("id", "external_id", "name", "phone", "email", "status", "address")
-COLUMNS += ("lat", "lng", "assigned_to")
+COLUMNS: tuple[str, ...] = ("id", "external_id", "name", "phone", "email", "status")
+COLUMNS += ("address", "lat", "lng", "assigned_to")
 READ_ONLY = ("version", "created_at", "updated_at")
 FIELD_PREFIX = "fields."
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,7 +32,7 @@ def unneutralise(text: str) -> str:
     return text
 
 
-def field_cell(value) -> str:
+def field_cell(value: Any) -> str:
     """A custom field's value as exported (before neutralising)."""
     if value is None:
         return ""
@@ -44,7 +45,7 @@ def field_cell(value) -> str:
     return str(value)
 
 
-def cell(value) -> str:
+def cell(value: Any) -> str:
     """Any exported value as a safe cell; numbers are never neutralised."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return repr(value)

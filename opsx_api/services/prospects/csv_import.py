@@ -14,6 +14,7 @@ import io
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -22,8 +23,8 @@ from models import Prospect, User
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.clock import utcnow
+from opsx_api.domain.prospects import CustomFields, ProspectCreateSchema
 from opsx_api.errors import FieldLimitExceeded, PayloadTooLarge
-from opsx_api.schemas.prospects import CustomFields, ProspectCreateSchema
 from opsx_api.services import audit, outbox
 from opsx_api.services.prospects import core, sync
 from opsx_api.services.prospects.csv_format import (
@@ -35,6 +36,7 @@ from opsx_api.services.prospects.csv_format import (
 )
 from opsx_api.services.prospects.csv_match import Matcher, Row
 from opsx_api.services.prospects.csv_users import UserDirectory
+from opsx_api.services.prospects.erasure import ASSIGNED_KIND
 from opsx_api.services.prospects.field_limits import ClientFieldKeys
 
 _schema = ProspectCreateSchema()
@@ -45,12 +47,12 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[dict] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
 def import_csv(body: bytes, *, actor: Actor) -> ImportResult:
     """Import in the current transaction (the caller commits); the receipt."""
-    client_id = actor.client_id
+    client_id = actor.tenant_id
     result = ImportResult()
     rows = _parse_all(body, UserDirectory(client_id), result)
     matcher = Matcher(client_id, rows)
@@ -83,13 +85,22 @@ def import_csv(body: bytes, *, actor: Actor) -> ImportResult:
     return result
 
 
-def _apply_row(row, matcher, keys, actor: Actor, result, created, changed, assigned):
+def _apply_row(
+    row: Row,
+    matcher: Matcher,
+    keys: ClientFieldKeys,
+    actor: Actor,
+    result: ImportResult,
+    created: list[Prospect],
+    changed: dict[uuid.UUID, Prospect],
+    assigned: dict[uuid.UUID, list[Prospect]],
+) -> None:
     target = matcher.match(row)
     if target is None:
         keys.admit(row.data.get("fields") or {})
         prospect = Prospect(
             id=uuid.uuid4(),
-            client_id=actor.client_id,
+            client_id=actor.tenant_id,
             status="new",
             fields={},
             version=1,
@@ -118,7 +129,7 @@ def _apply_row(row, matcher, keys, actor: Actor, result, created, changed, assig
         assigned[target.assigned_to].append(target)
 
 
-def _merged_fields(current: dict, raw: dict[str, str]) -> dict:
+def _merged_fields(current: dict[str, Any], raw: dict[str, str]) -> dict[str, Any]:
     """The row's custom fields over the current ones, typed values kept as is."""
     merged = dict(current)
     for key, text in raw.items():
@@ -127,12 +138,15 @@ def _merged_fields(current: dict, raw: dict[str, str]) -> dict:
     if merged == current:
         return current
     try:
-        return CustomFields().deserialize(merged)
+        fields: dict[str, Any] = CustomFields().deserialize(merged)
+        return fields
     except ValidationError as exc:
         raise ValidationError({"fields": exc.messages}) from None
 
 
-def _save(client_id, created: list[Prospect], changed: list[Prospect]) -> None:
+def _save(
+    client_id: uuid.UUID, created: list[Prospect], changed: list[Prospect]
+) -> None:
     if not created and not changed:
         return
     now = utcnow()
@@ -154,14 +168,14 @@ def _notify(assignee_id: uuid.UUID, prospects: list[Prospect], actor: Actor) -> 
     Several prospects: title "N prospects assigned to you", no body (no
     personal data), data {count, prospect_ids (the first 100), assigned_by}.
     """
-    assignee = db.session().get(User, assignee_id)
+    assignee = db.session().get_one(User, assignee_id)
     by = actor.user_id
     if len(prospects) == 1:
         core.notify_assignee(prospects[0], assignee, actor)
     elif assignee.id != by:
         outbox.notify_user(
             assignee,
-            core.ASSIGNED_KIND,
+            ASSIGNED_KIND,
             title=f"{len(prospects)} prospects assigned to you",
             data={
                 "count": len(prospects),
@@ -192,7 +206,8 @@ def _parse_all(body: bytes, users: UserDirectory, result: ImportResult) -> list[
     return rows
 
 
-def _open(body: bytes):
+def _open(body: bytes) -> tuple[Any, list[str]]:
+    """The csv reader (its `line_num` names rows) and the normalised header."""
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -224,7 +239,7 @@ def _known(name: str) -> bool:
     return name in COLUMNS or name in READ_ONLY or custom
 
 
-def _parse(line: int, header: list[str], cells: list[str], users) -> Row:
+def _parse(line: int, header: list[str], cells: list[str], users: UserDirectory) -> Row:
     if len(cells) > len(header):
         raise ValidationError({"row": ["More cells than columns."]})
     values = {n: unneutralise(c.strip()) for n, c in zip(header, cells, strict=False)}
@@ -234,8 +249,8 @@ def _parse(line: int, header: list[str], cells: list[str], users) -> Row:
         for n, v in values.items()
         if n.startswith(FIELD_PREFIX)
     }
-    body = {n: v for n, v in values.items() if n in COLUMNS}
-    errors: dict = {}
+    body: dict[str, Any] = {n: v for n, v in values.items() if n in COLUMNS}
+    errors: dict[str, Any] = {}
     row_id = _pop_id(body, errors)
     _location(body, errors)
     if "assigned_to" in body:
@@ -245,13 +260,14 @@ def _parse(line: int, header: list[str], cells: list[str], users) -> Row:
     try:
         data = _schema.load(body)
     except ValidationError as exc:
-        errors.update(exc.messages)
+        messages = exc.messages
+        errors.update(messages if isinstance(messages, dict) else {"row": messages})
     if errors:
         raise ValidationError(errors)
     return Row(line, data, row_id, raw_fields)
 
 
-def _pop_id(body: dict, errors: dict) -> uuid.UUID | None:
+def _pop_id(body: dict[str, Any], errors: dict[str, Any]) -> uuid.UUID | None:
     if "id" not in body:
         return None
     try:
@@ -261,7 +277,7 @@ def _pop_id(body: dict, errors: dict) -> uuid.UUID | None:
         return None
 
 
-def _location(body: dict, errors: dict) -> None:
+def _location(body: dict[str, Any], errors: dict[str, Any]) -> None:
     lat, lng = body.pop("lat", None), body.pop("lng", None)
     if lat is None and lng is None:
         return

@@ -8,9 +8,11 @@ prospect without one is adopted). Several candidates: the row is an error.
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from models import Prospect
 from opsx_api import db
@@ -21,7 +23,7 @@ CHUNK = 500
 @dataclass
 class Row:
     line: int
-    data: dict
+    data: dict[str, Any]
     id: uuid.UUID | None
     raw_fields: dict[str, str]
 
@@ -34,7 +36,7 @@ class Matcher:
         self.by_ext: dict[str, Prospect] = {}
         self.by_email: dict[str, list[Prospect]] = defaultdict(list)
         self.by_phone: dict[str, list[Prospect]] = defaultdict(list)
-        wanted = {
+        wanted: dict[InstrumentedAttribute[Any], set[Any]] = {
             Prospect.id: {r.id for r in rows if r.id},
             Prospect.external_id: {r.data.get("external_id") for r in rows} - {None},
             Prospect.email: {r.data.get("email") for r in rows} - {None},
@@ -66,7 +68,8 @@ class Matcher:
         if ext and ext in self.by_ext:
             return self.by_ext[ext]
         for key, index in (("email", self.by_email), ("phone", self.by_phone)):
-            candidates = index.get(row.data.get(key)) or []
+            value = row.data.get(key)
+            candidates = index.get(value, []) if value else []
             if ext:  # a row with its own key adopts only a prospect without one
                 candidates = [p for p in candidates if p.external_id is None]
             if len(candidates) > 1:
@@ -86,11 +89,13 @@ class Matcher:
         return found
 
 
-def _load(client_id: uuid.UUID, wanted: dict) -> list[Prospect]:
+def _load(
+    client_id: uuid.UUID, wanted: dict[InstrumentedAttribute[Any], set[Any]]
+) -> list[Prospect]:
     """Live prospects with any of the wanted values, locked, in id order."""
     found: dict[uuid.UUID, Prospect] = {}
-    for column, values in wanted.items():
-        values = sorted(values, key=str)
+    for column, wanted_values in wanted.items():
+        values = sorted(wanted_values, key=str)
         for start in range(0, len(values), CHUNK):
             stmt = (
                 select(Prospect)

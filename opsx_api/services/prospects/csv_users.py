@@ -1,6 +1,7 @@
 """Who an import's `assigned_to` cell names: a user's email or id."""
 
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ class UserDirectory:
             self.by_ref[user.email.lower()] = user.id
             self.by_ref[str(user.id)] = user.id
 
-    def resolve(self, ref: str, errors: dict) -> str | None:
+    def resolve(self, ref: str, errors: dict[str, Any]) -> str | None:
         """The user id for `ref`, or None with a message in `errors`."""
         user_id = self.by_ref.get(ref.strip().lower())
         if user_id is None:

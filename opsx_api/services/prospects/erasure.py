@@ -8,6 +8,7 @@ that repeat its data (a replay must not give back what was erased).
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, or_, select, update
 
@@ -16,7 +17,7 @@ from opsx_api import db
 
 ASSIGNED_KIND = "prospect_assigned"
 # A prospect's answer as replayed, with its personal values as erasure leaves them.
-ERASED_VALUES = {
+ERASED_VALUES: dict[str, Any] = {
     "name": "",
     "phone": None,
     "email": None,
@@ -38,11 +39,8 @@ def scrub(row: Prospect, now: datetime) -> None:
 
 def scrub_related(client_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[str, int]:
     """Delete notes, redact assignment pushes and stored replays; the counts."""
-    session = db.session()
-    notes = session.execute(
-        delete(ProspectNote).where(ProspectNote.prospect_id.in_(ids))
-    ).rowcount
-    redacted = session.execute(
+    notes = db.changed(delete(ProspectNote).where(ProspectNote.prospect_id.in_(ids)))
+    redacted = db.changed(
         update(Notification)
         .where(
             Notification.client_id == client_id,
@@ -51,10 +49,10 @@ def scrub_related(client_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[str, int]:
         )
         .values(title="Prospect assigned to you", body=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return {
-        "notes_removed": notes or 0,
-        "notifications_redacted": redacted or 0,
+        "notes_removed": notes,
+        "notifications_redacted": redacted,
         "replays_redacted": scrub_replays(client_id, ids),
     }
 

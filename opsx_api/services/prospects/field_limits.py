@@ -43,7 +43,9 @@ class FieldLimits:
         )
 
 
-def _exceeded(limit: str, maximum: int, message: str, **details: Any):
+def _exceeded(
+    limit: str, maximum: int, message: str, **details: Any
+) -> FieldLimitExceeded:
     return FieldLimitExceeded(
         message, details={"limit": limit, "max": maximum, **details}
     )

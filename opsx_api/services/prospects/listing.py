@@ -8,6 +8,7 @@ docs/decisions/prospects.md for the measured shapes).
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import or_, select
 
@@ -18,7 +19,9 @@ from opsx_api.search import contains
 SEARCHED = (Prospect.name, Prospect.phone, Prospect.email)
 
 
-def list_prospects(client_id: uuid.UUID, args: dict, *, user_id: uuid.UUID) -> Page:
+def list_prospects(
+    client_id: uuid.UUID, args: dict[str, Any], *, user_id: uuid.UUID
+) -> Page:
     """A page of live prospects (result rows), newest first: `q`, `status`, ..."""
     stmt = select(*Prospect.__table__.columns).where(
         Prospect.client_id == client_id, Prospect.deleted_at.is_(None)

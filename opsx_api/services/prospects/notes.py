@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,7 +13,7 @@ from opsx_api.clock import utcnow
 from opsx_api.pagination import Page, keyset_page
 
 
-def list_notes(prospect: Prospect, args: dict) -> Page:
+def list_notes(prospect: Prospect, args: dict[str, Any]) -> Page:
     """A page of the prospect's notes, newest first."""
     stmt = select(ProspectNote).where(
         ProspectNote.client_id == prospect.client_id,

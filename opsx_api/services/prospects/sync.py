@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 
 from models import Prospect, SyncCounter
 from opsx_api import db
@@ -41,11 +42,13 @@ def allocate(client_id: uuid.UUID, count: int = 1) -> int:
     the rows being changed are locked, just before committing.
     """
     dialect = db.session().get_bind().dialect.name
-    last = db.session().execute(bump_statement(client_id, count, dialect)).scalar_one()
+    (last,) = db.session().execute(bump_statement(client_id, count, dialect)).one()
     return last - count + 1
 
 
-def bump_statement(client_id: uuid.UUID, count: int, dialect: str):
+def bump_statement(
+    client_id: uuid.UUID, count: int, dialect: str
+) -> ReturningInsert[int]:
     """`last_seq += count` for the client (creating the row), returning the new value.
 
     Public for bulk loaders (bench seeding) that write through Core.
@@ -95,6 +98,6 @@ def _seq(since: str | None) -> int:
     if not since:
         return 0
     (seq,) = decode_cursor(since, (int,))
-    if seq < 0:
+    if not isinstance(seq, int) or seq < 0:
         raise BadRequest("The cursor is malformed.", code="invalid_cursor")
     return seq

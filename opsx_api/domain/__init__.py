@@ -1,0 +1,1 @@
+"""Domain rules shared by the API's schemas and the services."""
