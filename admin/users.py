@@ -12,7 +12,7 @@ from models import STAFF_ROLES, TENANT_ROLES, Client, User
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.schemas.common import NormalisedEmail
-from opsx_api.services import clients, users
+from opsx_api.services import accounts, clients, users
 
 
 def _email(value: str) -> str:
@@ -89,22 +89,35 @@ def create_client(name, admin_email, admin_name, device_policy, password_stdin):
 @click.option("--role", required=True, type=click.Choice(TENANT_ROLES + STAFF_ROLES))
 @click.option("--client", "client_ref", help="Client id or name (tenant roles).")
 @click.option("--name", help="Display name (default: the email's local part).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from stdin and create the user active. Without it the "
+    "user is invited instead.",
+)
 def create_user(email, role, client_ref, name, password_stdin):
-    """Create a user EMAIL: a member or admin of a client, or support/operator staff."""
+    """Create a user EMAIL: a member or admin of a client, or support/operator staff.
+
+    Without --password-stdin the user is invited: nobody types a password here;
+    the user is emailed a link (valid 72 hours) to choose one, and cannot log in
+    until they have. `flask worker` sends the email.
+    """
     email = _email(email)
     if (role in TENANT_ROLES) != bool(client_ref):
         raise click.UsageError("--client is required for member/admin, and only then")
     client = _client(client_ref) if client_ref else None
-    user = users.create_user(
+    user = accounts.create_user(
         client=client,
         email=email,
         name=(name or email.split("@")[0]).strip(),
         role=role,
-        password=_password(password_stdin),
+        password=_password(True) if password_stdin else None,
         actor=Actor.system(),
     )
-    click.echo(f"user {user.id} created ({role})")
+    if user.status == "invited":
+        click.echo(f"user {user.id} invited ({role}); the invitation goes to {email}")
+    else:
+        click.echo(f"user {user.id} created ({role})")
 
 
 @admin_command("deactivate-user")

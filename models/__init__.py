@@ -23,7 +23,7 @@ from models.prospect import (
 )
 from models.request_count import ClientRequestCount
 from models.support import SUPPORT_SCOPES, SupportGrant, SupportSession
-from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, User
+from models.user import ROLES, STAFF_ROLES, TENANT_ROLES, USER_STATUSES, User
 
 __all__ = [
     "DELIVERY_STATUSES",
@@ -36,6 +36,7 @@ __all__ = [
     "STAFF_ROLES",
     "SUPPORT_SCOPES",
     "TENANT_ROLES",
+    "USER_STATUSES",
     "AuditEvent",
     "Base",
     "Broadcast",

@@ -12,7 +12,9 @@ from models.client import Client
 TENANT_ROLES = ("member", "admin")
 STAFF_ROLES = ("support", "operator")
 ROLES = TENANT_ROLES + STAFF_ROLES
-STATUSES = ("active", "deactivated")
+# `invited`: created without a password; becomes `active` when the person sets
+# one from the emailed link. Only `active` users may log in.
+USER_STATUSES = ("invited", "active", "deactivated")
 
 
 class User(UUIDPrimaryKey, Base):
@@ -23,7 +25,13 @@ class User(UUIDPrimaryKey, Base):
         CheckConstraint(
             "role IN ('member', 'admin', 'support', 'operator')", name="role_known"
         ),
-        CheckConstraint("status IN ('active', 'deactivated')", name="status_known"),
+        CheckConstraint(
+            "status IN ('invited', 'active', 'deactivated')", name="status_known"
+        ),
+        CheckConstraint(
+            "status <> 'active' OR password_hash IS NOT NULL",
+            name="active_has_password",
+        ),
         CheckConstraint(
             "(role IN ('member', 'admin')) = (client_id IS NOT NULL)",
             name="tenant_roles_have_client",
@@ -39,7 +47,8 @@ class User(UUIDPrimaryKey, Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="active")
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # None until an invited user sets a password (an active user always has one).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     password_changed_at: Mapped[datetime | None]
@@ -49,6 +58,8 @@ class User(UUIDPrimaryKey, Base):
     deactivated_at: Mapped[datetime | None]
     # Self-service deletion: personal data is erased after this moment by `purge`.
     erase_after: Mapped[datetime | None]
+    # When the latest invitation was sent (its link lives 72 hours).
+    invited_at: Mapped[datetime | None]
 
     client: Mapped[Client | None] = relationship(lazy="joined")
 

@@ -6,6 +6,7 @@ UNSAFE = {"post", "put", "patch"}
 NO_BODY = {
     ("post", "/auth/logout"),
     ("post", "/admin/users/{user_id}/reactivate"),
+    ("post", "/admin/users/{user_id}/invitation"),
     ("post", "/prospects/{prospect_id}/erase"),
     ("post", "/me/notifications/{notification_id}/read"),
 }

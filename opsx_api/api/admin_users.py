@@ -1,4 +1,5 @@
-"""The company admin's users: create, list, read, update, deactivate, reactivate."""
+"""The company admin's users: create or invite, list, read, update, deactivate,
+reactivate, and send an invitation again."""
 
 import uuid
 
@@ -13,11 +14,12 @@ from opsx_api.schemas.users import (
     AdminUserSchema,
     DeactivateSchema,
     DeactivationReceiptSchema,
+    LinkSentSchema,
     UserCreateSchema,
     UserListArgsSchema,
     UserUpdateSchema,
 )
-from opsx_api.services import users
+from opsx_api.services import accounts, users
 from opsx_api.tenancy import own_client, tenant_get_or_404, tenant_id
 
 ns = Namespace("admin-users", description="Company users (company admins)")
@@ -36,8 +38,14 @@ class UserListResource(AdminResource):
     @use_schema(UserCreateSchema())
     @dump_with(user_schema, 201)
     def post(self, data):
-        """Create a member or admin of my company."""
-        return users.create_user(client=own_client(), actor=current_identity(), **data)
+        """Create a member or admin of my company, or invite one (no password).
+
+        Without `password` the user is `invited`: they are emailed a link (valid
+        72 hours) to choose a password, and cannot log in until they have.
+        """
+        return accounts.create_user(
+            client=own_client(), actor=current_identity(), **data
+        )
 
 
 @ns.route("/<uuid:user_id>")
@@ -73,6 +81,24 @@ class UserReactivateResource(AdminResource):
         """Let a user log in again (sessions do not come back)."""
         user = tenant_get_or_404(User, user_id)
         return users.reactivate(user, actor=current_identity())
+
+
+@ns.route("/<uuid:user_id>/invitation")
+@ns.response(404, "Not found (or another company's)", "Error")
+class UserInvitationResource(AdminResource):
+    support = "never"  # who may log in is the company's own business
+
+    @ns.response(
+        409,
+        "already_active: the user has set a password; "
+        "user_deactivated: reactivate the user first",
+        "Error",
+    )
+    @dump_with(LinkSentSchema(), 202)
+    def post(self, user_id: uuid.UUID):
+        """Email an invited user a fresh invitation; the previous link dies."""
+        user = tenant_get_or_404(User, user_id)
+        return accounts.resend_invitation(user, actor=current_identity())
 
 
 @ns.route("/<uuid:user_id>/sessions")

@@ -1,4 +1,5 @@
-"""Auth: login on one device, refresh with rotation, logout, the device session."""
+"""Auth: login on one device, refresh with rotation, logout, the device session,
+and setting a password from an emailed link."""
 
 from flask_restx import Namespace
 
@@ -13,12 +14,13 @@ from opsx_api.auth.identity import current_identity
 from opsx_api.request_info import client_country, client_ip
 from opsx_api.schemas.auth import (
     LoginSchema,
+    PasswordSetSchema,
     PushTokenSchema,
     RefreshSchema,
     SessionSchema,
     TokenPairSchema,
 )
-from opsx_api.services import auth
+from opsx_api.services import accounts, auth
 
 ns = Namespace("auth", description="Login, tokens and the device session")
 token_pair_schema = TokenPairSchema()
@@ -71,3 +73,20 @@ class PushTokenResource(OwnAccountResource):
     def put(self, data):
         """Attach this device's FCM token (null detaches it)."""
         auth.set_push_token(current_identity(), data["push_token"])
+
+
+@ns.route("/password")
+@ns.doc(security=[])
+class PasswordSetResource(PublicResource):
+    @ns.response(
+        400, "invalid_token: forged, used, expired or another purpose's", "Error"
+    )
+    @use_schema(PasswordSetSchema())
+    @no_content
+    def post(self, data):
+        """Set my password from an invitation or reset link; every session ends.
+
+        An invited user becomes active. A weak password is 422 and leaves the
+        link usable.
+        """
+        accounts.set_password_from_link(data["token"], data["new_password"])

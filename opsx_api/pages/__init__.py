@@ -7,7 +7,7 @@ Content-Security-Policy, and no cookies at all: the one-time token in the form
 is the only authority, so a forged cross-site POST needs the very token it
 would abuse, and CSRF has nothing to ride on (README, Email).
 
-Features register a `LinkPage` per purpose in `PAGES`.
+Features register a `LinkPage` per purpose in `PAGES` (`pages/accounts.py`).
 """
 
 from collections.abc import Callable
@@ -123,4 +123,6 @@ def _error(status: int, message: str):
 
 
 def init_app(app: Flask) -> None:
+    from opsx_api.pages import accounts  # noqa: F401  (registers its pages)
+
     app.register_blueprint(bp)

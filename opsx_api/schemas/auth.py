@@ -87,3 +87,15 @@ class TokenPairSchema(Schema):
     expires_in = fields.Integer(metadata={"description": "seconds"})
     session = fields.Nested(SessionSchema)
     user = fields.Nested(UserSchema)
+
+
+class LinkTokenSchema(Schema):
+    token = fields.String(
+        required=True,
+        validate=validate.Length(1, 512),
+        metadata={"description": "the `token` query parameter of the emailed link"},
+    )
+
+
+class PasswordSetSchema(LinkTokenSchema):
+    new_password = Password(required=True)

@@ -5,10 +5,21 @@ those fields are dump-only or not present at all.
 """
 
 from marshmallow import Schema, fields, validate
+from marshmallow.utils import missing
 
-from models import TENANT_ROLES
+from models import TENANT_ROLES, USER_STATUSES
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.common import ClientRefSchema, NormalisedEmail, Password, Text
+from opsx_api.services.links import TTL
+
+
+class InvitationExpiry(fields.AwareDateTime):
+    """When an invited user's latest invitation link dies (null otherwise)."""
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        if obj.status != "invited" or obj.invited_at is None:
+            return None
+        return obj.invited_at + TTL["invitation"]
 
 
 class UserSchema(Schema):
@@ -16,7 +27,10 @@ class UserSchema(Schema):
     email = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     role = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
+    status = fields.String(
+        dump_only=True,
+        metadata={"description": "invited (no password yet) | active | deactivated"},
+    )
     client = fields.Nested(ClientRefSchema, dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
 
@@ -27,13 +41,29 @@ class AdminUserSchema(UserSchema):
     deactivated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     erase_after = fields.AwareDateTime(dump_only=True, allow_none=True)
     updated_at = fields.AwareDateTime(dump_only=True)
+    invited_at = fields.AwareDateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "when the latest invitation was sent"},
+    )
+    invitation_expires_at = InvitationExpiry(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "invited users: when the latest link dies"},
+    )
 
 
 class UserCreateSchema(Schema):
     email = NormalisedEmail(required=True)
     name = Text(required=True)
     role = fields.String(required=True, validate=validate.OneOf(TENANT_ROLES))
-    password = Password(required=True)
+    password = Password(
+        load_default=None,
+        metadata={
+            "description": "omit it to invite: the user is `invited` and emailed a "
+            "link (72 h) to choose a password"
+        },
+    )
 
 
 class UserUpdateSchema(Schema):
@@ -56,7 +86,18 @@ class UserListArgsSchema(PageArgsSchema):
         validate=validate.Length(max=200),
         metadata={"description": "name or email contains (case-insensitive)"},
     )
-    status = fields.String(validate=validate.OneOf(("active", "deactivated")))
+    status = fields.String(
+        validate=validate.OneOf(USER_STATUSES),
+        metadata={"description": "invited | active | deactivated"},
+    )
+
+
+class LinkSentSchema(Schema):
+    """An emailed link's receipt: to whom and until when, never the link."""
+
+    user_id = fields.UUID()
+    sent_to = fields.String(metadata={"description": "the user's email address"})
+    expires_at = fields.AwareDateTime(metadata={"description": "when the link dies"})
 
 
 class DeactivateSchema(Schema):

@@ -17,7 +17,7 @@ from opsx_api import db
 from opsx_api.clock import utcnow
 
 SUBJECTS = {
-    "invitation": "{{ client_name }} invited you to OpsX",
+    "invitation": "{{ client_name or 'The OpsX team' }} invited you to OpsX",
     "password_reset": "Reset your OpsX password",
     "email_confirmation": "Confirm your new OpsX email address",
     "email_change_notice": "Your OpsX email address is about to change",

@@ -26,6 +26,9 @@ TTL = {
     "password_reset": timedelta(minutes=30),
     "email_confirmation": timedelta(hours=24),
 }
+# The links that act on a user's account; a credential change or a deactivation
+# kills them all.
+ACCOUNT_PURPOSES = ("invitation", "password_reset", "email_confirmation")
 _MAX_TOKEN_CHARS = 128  # a real one has 43; anything longer is not worth hashing
 
 
@@ -79,25 +82,33 @@ def revoke(user_id: uuid.UUID, purposes: tuple[str, ...]) -> int:
     )
 
 
-def _live(raw: str, purpose: str, now: datetime) -> tuple[ColumnElement[bool], ...]:
+def _live(
+    raw: str, purposes: str | tuple[str, ...], now: datetime
+) -> tuple[ColumnElement[bool], ...]:
+    if isinstance(purposes, str):
+        purposes = (purposes,)
     return (
         LinkToken.token_hash == hash_token(raw),
-        LinkToken.purpose == purpose,
+        LinkToken.purpose.in_(purposes),
         LinkToken.used_at.is_(None),
         LinkToken.revoked_at.is_(None),
         LinkToken.expires_at > now,
     )
 
 
-def peek(raw: str, purpose: str) -> LinkToken | None:
-    """The live token of `purpose`, or None; reads only (a page's GET)."""
+def peek(raw: str, purpose: str | tuple[str, ...]) -> LinkToken | None:
+    """The live token of `purpose` (or of any of several), or None; reads only."""
     if not raw or len(raw) > _MAX_TOKEN_CHARS:
         return None
     return db.session().scalar(select(LinkToken).where(*_live(raw, purpose, utcnow())))
 
 
-def redeem(raw: str, purpose: str) -> LinkToken:
-    """Spend the token (once, race-free); 400 `invalid_token` if it cannot be."""
+def redeem(raw: str, purpose: str | tuple[str, ...]) -> LinkToken:
+    """Spend the token (once, race-free); 400 `invalid_token` if it cannot be.
+
+    `purpose` may name several purposes the caller accepts (an invitation or a
+    reset both set a password); the spent token says which it was.
+    """
     if not raw or len(raw) > _MAX_TOKEN_CHARS:
         raise InvalidLinkToken()
     now = utcnow()

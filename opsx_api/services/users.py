@@ -21,7 +21,15 @@ from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, Forbidden
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.search import contains
-from opsx_api.services import audit, credentials, outbox, sessions, throttle
+from opsx_api.services import (
+    audit,
+    credentials,
+    emails,
+    links,
+    outbox,
+    sessions,
+    throttle,
+)
 from opsx_api.services.auth import TokenPair, pair_for
 from opsx_api.tenancy import of_client
 
@@ -57,11 +65,15 @@ def create_user(
     email: str,
     name: str,
     role: str,
-    password: str,
+    password: str | None,
     actor: Actor,
 ) -> User:
-    """A new active user; 409 `email_taken` when the address is in use."""
-    credentials.check_password(password, email=email, name=name)
+    """A new user, active with `password`, else `invited` (and not yet invited:
+    `accounts.create_user` sends the invitation); 409 `email_taken` when the
+    address is in use.
+    """
+    if password is not None:
+        credentials.check_password(password, email=email, name=name)
     now = utcnow()
     user = User(
         id=uuid.uuid4(),
@@ -69,8 +81,8 @@ def create_user(
         email=email,
         name=name,
         role=role,
-        status="active",
-        password_hash=passwords.hash_password(password),
+        status="invited" if password is None else "active",
+        password_hash=passwords.hash_password(password) if password else None,
         created_at=now,
         updated_at=now,
     )
@@ -81,7 +93,7 @@ def create_user(
         client_id=user.client_id,
         actor=actor,
         target=user,
-        details={"role": role},
+        details={"role": role, "status": user.status},
     )
     return user
 
@@ -171,11 +183,14 @@ def deactivate(
     event. Repeating it is harmless: the receipt then counts nothing.
     """
     user = sessions.lock_user(user.id)
-    first_time = user.is_active
+    first_time = user.status != "deactivated"
     user.status = "deactivated"
     cancelled = outbox.cancel_queued_for_user(user.id)
     if first_time:
         user.deactivated_at = user.updated_at = utcnow()
+    # Its emailed links die with it: an invitation, a reset.
+    links.revoke(user.id, links.ACCOUNT_PURPOSES)
+    emails.cancel_queued(user.id, links.ACCOUNT_PURPOSES, "the user was deactivated")
     ended = credentials.end_sessions(user, "deactivated")
     receipt = DeactivationReceipt(user.id, ended.sessions, ended.push_tokens, cancelled)
     if first_time or ended.sessions or cancelled:
@@ -211,10 +226,14 @@ def revoke_tokens(user: User, *, actor: Actor) -> TokensRevoked:
 
 
 def reactivate(user: User, *, actor: Actor) -> User:
-    """Let a user log in again; sessions do not come back. Cancels a self-deletion."""
+    """Let a user log in again; sessions do not come back. Cancels a self-deletion.
+
+    A user who never set a password goes back to `invited`; their old link died
+    at the deactivation, so the admin sends a new invitation.
+    """
     user = sessions.lock_user(user.id)
     was = user.status
-    user.status = "active"
+    user.status = "active" if user.password_hash else "invited"
     user.deactivated_at = None
     user.erase_after = None
     user.updated_at = utcnow()

@@ -16,7 +16,9 @@ from tests.support.kit import API
 # any grant, may use these (API.md, "Support staff"; DESIGN.md, "Support access").
 IDENTITY_ROUTES = re.compile(rf"^{API}/(admin/users|admin/sessions|admin/client)(/|$)")
 NEVER_FOR_SUPPORT = re.compile(
-    rf"^{API}/(admin/support-grants|admin/audit-events|me|auth|operator|support)(/|$)"
+    rf"^{API}/(admin/support-grants|admin/audit-events|me|auth|operator|support"
+    # emailing a user a link that sets their password: not even under a write grant
+    r"|admin/users/<[^>]+>/(invitation|password-reset))(/|$)"
 )
 
 

@@ -1,0 +1,33 @@
+"""The pages of account links: choosing a password (invitation, reset).
+
+Each page's POST calls the service its JSON endpoint calls.
+"""
+
+from werkzeug.datastructures import MultiDict
+
+from opsx_api.errors import ValidationFailed
+from opsx_api.pages import PAGES, LinkPage
+from opsx_api.services import accounts
+
+
+def set_password(token: str, form: MultiDict):
+    """The form's two passwords must match; then POST /auth/password's service."""
+    new_password = form.get("new_password", "")
+    if new_password != form.get("new_password_again", ""):
+        raise ValidationFailed(
+            details={"new_password_again": ["The two passwords are not the same."]}
+        )
+    return accounts.set_password_from_link(token, new_password)
+
+
+for purpose, title in (
+    ("invitation", "Choose your password"),
+    ("password_reset", "Choose a new password"),
+):
+    PAGES[purpose] = LinkPage(
+        purpose=purpose,
+        title=title,
+        template="pages/set_password.html",
+        done_template="pages/password_set.html",
+        act=set_password,
+    )
