@@ -115,8 +115,13 @@ def support_session_ips(now: datetime, dry_run: bool) -> int:
 
 
 def login_failures(now: datetime, dry_run: bool) -> int:
-    """Delete failed logins older than the throttle window: they count no more."""
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    """Delete throttle counts (failed logins, reset and email-change requests)
+    older than the longest throttle window: they count no more."""
+    config = current_app.config
+    seconds = max(
+        config["LOGIN_WINDOW_SECONDS"], config["ACCOUNT_EMAIL_WINDOW_SECONDS"]
+    )
+    window = timedelta(seconds=seconds)
     return _apply(LoginFailure, LoginFailure.created_at < now - window, dry_run)
 
 

@@ -7,6 +7,7 @@ NO_BODY = {
     ("post", "/auth/logout"),
     ("post", "/admin/users/{user_id}/reactivate"),
     ("post", "/admin/users/{user_id}/invitation"),
+    ("post", "/admin/users/{user_id}/password-reset"),
     ("post", "/prospects/{prospect_id}/erase"),
     ("post", "/me/notifications/{notification_id}/read"),
 }

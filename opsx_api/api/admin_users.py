@@ -1,5 +1,5 @@
 """The company admin's users: create or invite, list, read, update, deactivate,
-reactivate, and send an invitation again."""
+reactivate, send an invitation again, send a password-reset link."""
 
 import uuid
 
@@ -99,6 +99,27 @@ class UserInvitationResource(AdminResource):
         """Email an invited user a fresh invitation; the previous link dies."""
         user = tenant_get_or_404(User, user_id)
         return accounts.resend_invitation(user, actor=current_identity())
+
+
+@ns.route("/<uuid:user_id>/password-reset")
+@ns.response(404, "Not found (or another company's)", "Error")
+class UserPasswordResetResource(AdminResource):
+    support = "never"  # a password is the user's own; support never sends one
+
+    @ns.response(
+        409,
+        "invitation_pending: no password yet, send the invitation; "
+        "user_deactivated: reactivate the user first",
+        "Error",
+    )
+    @dump_with(LinkSentSchema(), 202)
+    def post(self, user_id: uuid.UUID):
+        """Email a user a link to choose a new password (30 minutes).
+
+        I never see or set the password. Their sessions end when they set it.
+        """
+        user = tenant_get_or_404(User, user_id)
+        return accounts.send_reset(user, actor=current_identity())
 
 
 @ns.route("/<uuid:user_id>/sessions")

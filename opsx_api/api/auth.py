@@ -13,7 +13,9 @@ from opsx_api.api.base import (
 from opsx_api.auth.identity import current_identity
 from opsx_api.request_info import client_country, client_ip
 from opsx_api.schemas.auth import (
+    AcceptedSchema,
     LoginSchema,
+    PasswordResetRequestSchema,
     PasswordSetSchema,
     PushTokenSchema,
     RefreshSchema,
@@ -21,9 +23,16 @@ from opsx_api.schemas.auth import (
     TokenPairSchema,
 )
 from opsx_api.services import accounts, auth
+from opsx_api.services.emails import human_duration
+from opsx_api.services.links import TTL
 
 ns = Namespace("auth", description="Login, tokens and the device session")
 token_pair_schema = TokenPairSchema()
+RESET_ACCEPTED = {
+    "message": "If this address belongs to an active OpsX account, a link to "
+    "choose a new password is on its way. It works once, for "
+    f"{human_duration(TTL['password_reset'])}."
+}
 
 
 @ns.route("/login")
@@ -73,6 +82,22 @@ class PushTokenResource(OwnAccountResource):
     def put(self, data):
         """Attach this device's FCM token (null detaches it)."""
         auth.set_push_token(current_identity(), data["push_token"])
+
+
+@ns.route("/password-reset")
+@ns.doc(security=[])
+class PasswordResetResource(PublicResource):
+    @ns.response(429, "too_many_attempts from this IP, with Retry-After", "Error")
+    @use_schema(PasswordResetRequestSchema())
+    @dump_with(AcceptedSchema(), 202)
+    def post(self, data):
+        """Email me a link to choose a new password (it works once, 30 minutes).
+
+        The answer is the same for every address: known or not, active or not,
+        throttled for that address or not (then no email is sent).
+        """
+        accounts.request_reset(data["email"], ip=client_ip())
+        return RESET_ACCEPTED
 
 
 @ns.route("/password")

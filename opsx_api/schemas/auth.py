@@ -99,3 +99,13 @@ class LinkTokenSchema(Schema):
 
 class PasswordSetSchema(LinkTokenSchema):
     new_password = Password(required=True)
+
+
+class PasswordResetRequestSchema(Schema):
+    email = NormalisedEmail(required=True)
+
+
+class AcceptedSchema(Schema):
+    """The one answer of a request whose outcome must not be told."""
+
+    message = fields.String()

@@ -1,4 +1,4 @@
-"""Accounts by email: invitations, and passwords set from an emailed link.
+"""Accounts by email: invitations, password resets, and passwords set from a link.
 
 Each flow issues a link (`services.links`) and queues its email through the
 outbox (`services.emails`) in the caller's transaction, so a rollback takes
@@ -8,16 +8,27 @@ run inside the caller's unit of work and never commit.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from models import Client, LinkToken, User
+from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.clock import utcnow
-from opsx_api.errors import Conflict, InvalidLinkToken
-from opsx_api.services import audit, credentials, emails, links, sessions, users
+from opsx_api.errors import Conflict, InvalidLinkToken, Throttled
+from opsx_api.services import (
+    audit,
+    credentials,
+    emails,
+    links,
+    sessions,
+    throttle,
+    users,
+)
 
 # The links that set a password: an invitation (invited -> active) or a reset.
 PASSWORD_LINKS = ("invitation", "password_reset")
@@ -56,31 +67,52 @@ def resend_invitation(user: User, *, actor: Actor) -> LinkSent:
     if user.password_hash is not None:
         raise Conflict("This user has already set a password.", code="already_active")
     if user.status != "invited":
-        raise Conflict(
-            "This user is deactivated; reactivate them first.",
-            code="user_deactivated",
-        )
+        raise _deactivated()
     return _invite(user, actor)
 
 
+def _deactivated() -> Conflict:
+    return Conflict(
+        "This user is deactivated; reactivate them first.", code="user_deactivated"
+    )
+
+
 def _invite(user: User, actor: Actor) -> LinkSent:
-    emails.cancel_queued(user.id, ("invitation",), "a newer invitation was sent")
-    link = links.issue(user, "invitation")
+    user.invited_at = utcnow()
+    return email_link(user, "invitation", action="user.invited", actor=actor)
+
+
+def email_link(
+    user: User,
+    purpose: str,
+    *,
+    action: str,
+    actor: Actor,
+    to_address: str | None = None,
+) -> LinkSent:
+    """Email `user` a new link of `purpose` (its email kind has the same name).
+
+    The user's older links of that purpose die, and so do their emails still
+    queued; an audit event `action` records it, never the link.
+    """
+    emails.cancel_queued(user.id, (purpose,), "a newer link was sent")
+    link = links.issue(user, purpose)
+    sent_to = to_address or user.email
     emails.queue_to_user(
         user,
-        "invitation",
+        purpose,
         {"link": link.url, "expires": emails.human_duration(link.ttl)},
+        to_address=sent_to,
         send_before=link.expires_at,
     )
-    user.invited_at = utcnow()
     audit.record(
-        "user.invited",
+        action,
         client_id=user.client_id,
         actor=actor,
         target=user,
         details={"expires_at": link.expires_at.isoformat()},
     )
-    return LinkSent(user.id, user.email, link.expires_at)
+    return LinkSent(user.id, sent_to, link.expires_at)
 
 
 def set_password_from_link(raw_token: str, new_password: str) -> User:
@@ -105,6 +137,9 @@ def set_password_from_link(raw_token: str, new_password: str) -> User:
     ended = credentials.set_password(user, new_password, reason=reason)
     links.revoke(user.id, PASSWORD_LINKS)
     emails.cancel_queued(user.id, PASSWORD_LINKS, "the password was set")
+    # Whoever holds the link controls the mailbox: their own failed logins
+    # (a forgotten password) no longer keep them out.
+    throttle.forget(throttle.key("account", user.email))
     audit.record(
         f"user.{reason}",
         client_id=user.client_id,
@@ -126,3 +161,54 @@ def spend_link(raw_token: str, purposes: tuple[str, ...]) -> tuple[LinkToken, Us
         raise InvalidLinkToken()
     user = sessions.lock_user(live.user_id)
     return links.redeem(raw_token, purposes), user
+
+
+def request_reset(email: str, *, ip: str | None) -> None:
+    """Email a reset link (30 min) if `email` is an active user's; else nothing.
+
+    The caller answers the same whatever happens here. Throttled per IP (429,
+    about the caller, the same for any address) and per submitted address
+    (silently: no email, same answer), so nobody can flood a mailbox.
+    """
+    if not _reserve_reset(email, ip):
+        return
+    found = db.session().scalar(select(User.id).where(User.email == email))
+    if found is None:
+        return
+    user = sessions.lock_user(found)
+    if user.is_active:
+        _send_reset(user, actor=Actor.system())  # nobody we know asked
+
+
+def send_reset(user: User, *, actor: Actor) -> LinkSent:
+    """An admin sends a user a reset link; the admin never sees the link."""
+    user = sessions.lock_user(user.id)
+    if user.status == "invited":
+        raise Conflict(
+            "This user has not set a password yet; send the invitation again.",
+            code="invitation_pending",
+        )
+    if not user.is_active:
+        raise _deactivated()
+    return _send_reset(user, actor)
+
+
+def _send_reset(user: User, actor: Actor) -> LinkSent:
+    return email_link(
+        user, "password_reset", action="user.password_reset_sent", actor=actor
+    )
+
+
+def _reserve_reset(email: str, ip: str | None) -> bool:
+    """Count a reset request; 429 past the IP's limit, False past the address's."""
+    config = current_app.config
+    window = timedelta(seconds=config["ACCOUNT_EMAIL_WINDOW_SECONDS"])
+    if ip:
+        limit = (throttle.key("reset-ip", ip), config["RESET_MAX_PER_IP"])
+        throttle.reserve([limit], window, "Too many reset requests; try again later.")
+    limit = (throttle.key("reset-address", email), config["RESET_MAX_PER_ADDRESS"])
+    try:
+        throttle.reserve([limit], window, "")
+    except Throttled:
+        return False
+    return True

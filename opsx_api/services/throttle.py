@@ -94,6 +94,11 @@ def succeeded(attempt: Attempt) -> None:
     )
 
 
+def forget(throttle_key: str) -> None:
+    """Drop a key's counted attempts (part of the request's transaction)."""
+    db.session().execute(delete(LoginFailure).where(LoginFailure.key == throttle_key))
+
+
 def purge_older_than(cutoff: datetime) -> int:
     return db.changed(delete(LoginFailure).where(LoginFailure.created_at < cutoff))
 

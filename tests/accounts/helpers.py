@@ -24,6 +24,19 @@ def link_of(mailbox, message) -> tuple[str, str]:
     return f"{url.path}?{url.query}", parse_qs(url.query)["token"][0]
 
 
+def invite(client, admin, email=None, **extra):
+    """POST /admin/users without a password, as `admin` (a Login)."""
+    email = email or f"invitee-{uuid.uuid4().hex[:6]}@example.test"
+    body = {"email": email, "name": "Ivy Invitee", "role": "member", **extra}
+    return client.post(f"{API}/admin/users", json=body, headers=admin.headers)
+
+
+def deactivate(client, admin, user_id):
+    return client.post(
+        f"{API}/admin/users/{user_id}/deactivate", json={}, headers=admin.headers
+    )
+
+
 def set_password(client, token: str, new_password: str = NEW_PASSWORD):
     return client.post(
         f"{API}/auth/password", json={"token": token, "new_password": new_password}

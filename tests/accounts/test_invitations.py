@@ -12,7 +12,9 @@ from tests.accounts.helpers import (
     API,
     NEW_PASSWORD,
     assert_error,
+    deactivate,
     delivered,
+    invite,
     link_of,
     live_links,
     set_password,
@@ -26,12 +28,6 @@ def company(factory):
     """A client company and its logged-in first admin."""
     client_row = factory.make_client(name="Acme Field")
     return client_row, factory.login(factory.admin_of(client_row))
-
-
-def invite(client, admin, email=None, **extra):
-    email = email or f"invitee-{uuid.uuid4().hex[:6]}@example.test"
-    body = {"email": email, "name": "Ivy Invitee", "role": "member", **extra}
-    return client.post(f"{API}/admin/users", json=body, headers=admin.headers)
 
 
 def invited(client, admin, mailbox, send_mail, **extra):
@@ -199,9 +195,7 @@ def test_deactivating_an_invited_user_kills_the_invitation(
     _, admin = company
     user, _, token = invited(client, admin, mailbox, send_mail)
 
-    gone = client.post(
-        f"{API}/admin/users/{user['id']}/deactivate", json={}, headers=admin.headers
-    )
+    gone = deactivate(client, admin, user["id"])
     assert gone.status_code == 200
     assert_error(set_password(client, token), 400, "invalid_token")
     again = client.post(
@@ -229,9 +223,7 @@ def test_deactivation_before_delivery_cancels_the_queued_invitation(
 ):
     _, admin = company
     user = invite(client, admin).get_json()
-    client.post(
-        f"{API}/admin/users/{user['id']}/deactivate", json={}, headers=admin.headers
-    )
+    deactivate(client, admin, user["id"])
     assert delivered(mailbox, send_mail, user["email"]) == []
     with app.app_context():
         row = db.session().scalar(select(Email).where(Email.kind == "invitation"))
