@@ -60,6 +60,10 @@ class User(UUIDPrimaryKey, Base):
     erase_after: Mapped[datetime | None]
     # When the latest invitation was sent (its link lives 72 hours).
     invited_at: Mapped[datetime | None]
+    # A new address the user asked for (PATCH /me), waiting for the link sent to
+    # it until `pending_email_expires_at`. Not unique: it is nobody's yet.
+    pending_email: Mapped[str | None] = mapped_column(String(254))
+    pending_email_expires_at: Mapped[datetime | None]
 
     client: Mapped[Client | None] = relationship(lazy="joined")
 

@@ -65,6 +65,7 @@ SETTINGS = [
     Setting("LOGIN_WINDOW_SECONDS", 900, int, "failed-login counting window"),
     Setting("RESET_MAX_PER_ADDRESS", 3, int, "reset emails per address per window"),
     Setting("RESET_MAX_PER_IP", 20, int, "reset requests per IP per window (429)"),
+    Setting("EMAIL_CHANGE_MAX_PER_USER", 5, int, "email changes per user per window"),
     Setting("ACCOUNT_EMAIL_WINDOW_SECONDS", 3600, int, "reset and email-change window"),
     Setting("RETENTION_DAYS", 365, int, "audit events and login IPs kept this long"),
     Setting("PUSH_TOKEN_STALE_DAYS", 270, int, "push tokens not refreshed are pruned"),

@@ -12,6 +12,7 @@ PUBLIC = {
     "/api/v1/auth/refresh",
     "/api/v1/auth/password",  # the emailed link's token is the credential
     "/api/v1/auth/password-reset",
+    "/api/v1/auth/email-confirmation",
 }
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
 

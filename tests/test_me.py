@@ -13,15 +13,19 @@ def test_me_shows_profile_and_client_never_secrets(factory, client):
     assert "hash" not in text and "token" not in text
 
 
-def test_patch_me_changes_name_and_email_only(factory, client):
-    login = factory.login(factory.make_user(factory.make_client()))
+def test_patch_me_changes_name_and_asks_for_email_only(factory, client):
+    user = factory.make_user(factory.make_client())
+    login = factory.login(user)
     response = client.patch(
         "/api/v1/me",
         json={"name": "New Name", "email": "ME@Example.test"},
         headers=login.headers,
     )
     assert response.status_code == 200
-    assert response.get_json()["email"] == "me@example.test"
+    body = response.get_json()
+    assert body["name"] == "New Name"
+    # The new address waits for its confirmation link (tests/accounts).
+    assert (body["email"], body["pending_email"]) == (user.email, "me@example.test")
     for forbidden in (
         {"role": "admin"},
         {"status": "active"},
@@ -36,15 +40,15 @@ def test_patch_me_changes_name_and_email_only(factory, client):
     )
 
 
-def test_patch_me_to_a_taken_email_is_409(factory, client):
+def test_patch_me_to_a_taken_email_does_not_say_so(factory, client):
     company = factory.make_client()
     other = factory.make_user(company)
     login = factory.login(factory.make_user(company))
     response = client.patch(
         "/api/v1/me", json={"email": other.email}, headers=login.headers
     )
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "email_taken"
+    assert response.status_code == 200
+    assert response.get_json()["pending_email"] == other.email
 
 
 def change_password(client, login, current, new):

@@ -1,5 +1,5 @@
 """Auth: login on one device, refresh with rotation, logout, the device session,
-and setting a password from an emailed link."""
+and the emailed links: password reset, setting a password, email confirmation."""
 
 from flask_restx import Namespace
 
@@ -14,6 +14,8 @@ from opsx_api.auth.identity import current_identity
 from opsx_api.request_info import client_country, client_ip
 from opsx_api.schemas.auth import (
     AcceptedSchema,
+    EmailConfirmedSchema,
+    LinkTokenSchema,
     LoginSchema,
     PasswordResetRequestSchema,
     PasswordSetSchema,
@@ -22,7 +24,7 @@ from opsx_api.schemas.auth import (
     SessionSchema,
     TokenPairSchema,
 )
-from opsx_api.services import accounts, auth
+from opsx_api.services import accounts, auth, email_change
 from opsx_api.services.emails import human_duration
 from opsx_api.services.links import TTL
 
@@ -115,3 +117,22 @@ class PasswordSetResource(PublicResource):
         link usable.
         """
         accounts.set_password_from_link(data["token"], data["new_password"])
+
+
+@ns.route("/email-confirmation")
+@ns.doc(security=[])
+class EmailConfirmationResource(PublicResource):
+    @ns.response(
+        400, "invalid_token: forged, used, expired or another purpose's", "Error"
+    )
+    @ns.response(
+        409, "email_taken: another account took the address meanwhile", "Error"
+    )
+    @use_schema(LinkTokenSchema())
+    @dump_with(EmailConfirmedSchema())
+    def post(self, data):
+        """Confirm my new email address from its link; every session ends.
+
+        The pending email becomes the account's email: sign in again with it.
+        """
+        return email_change.confirm(data["token"])

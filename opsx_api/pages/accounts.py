@@ -1,4 +1,5 @@
-"""The pages of account links: choosing a password (invitation, reset).
+"""The pages of account links: choosing a password (invitation, reset) and
+confirming a new email address.
 
 Each page's POST calls the service its JSON endpoint calls.
 """
@@ -7,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from opsx_api.errors import ValidationFailed
 from opsx_api.pages import PAGES, LinkPage
-from opsx_api.services import accounts
+from opsx_api.services import accounts, email_change
 
 
 def set_password(token: str, form: MultiDict):
@@ -31,3 +32,10 @@ for purpose, title in (
         done_template="pages/password_set.html",
         act=set_password,
     )
+PAGES["email_confirmation"] = LinkPage(
+    purpose="email_confirmation",
+    title="Confirm your new email address",
+    template="pages/confirm_email.html",
+    done_template="pages/email_changed.html",
+    act=lambda token, _form: email_change.confirm(token),
+)

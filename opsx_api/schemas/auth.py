@@ -109,3 +109,7 @@ class AcceptedSchema(Schema):
     """The one answer of a request whose outcome must not be told."""
 
     message = fields.String()
+
+
+class EmailConfirmedSchema(Schema):
+    email = fields.String(metadata={"description": "the account's email from now on"})

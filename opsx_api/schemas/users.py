@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from marshmallow.utils import missing
 
 from models import TENANT_ROLES, USER_STATUSES
+from opsx_api.clock import utcnow
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.common import ClientRefSchema, NormalisedEmail, Password, Text
 from opsx_api.services.links import TTL
@@ -33,6 +34,38 @@ class UserSchema(Schema):
     )
     client = fields.Nested(ClientRefSchema, dump_only=True, allow_none=True)
     created_at = fields.AwareDateTime(dump_only=True)
+
+
+class _WhilePending:
+    """Dumps its value only while the email change is pending (else null)."""
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        expires = obj.pending_email_expires_at
+        if expires is None or expires <= utcnow():
+            return None
+        return super().get_value(obj, attr, accessor, default)
+
+
+class PendingEmail(_WhilePending, fields.String):
+    pass
+
+
+class PendingEmailExpiry(_WhilePending, fields.AwareDateTime):
+    pass
+
+
+class MeSchema(UserSchema):
+    """My own profile: the user view, and an email change waiting for its link."""
+
+    pending_email = PendingEmail(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the new address asked for, until its confirmation "
+            "link is used or expires (null otherwise)"
+        },
+    )
+    pending_email_expires_at = PendingEmailExpiry(dump_only=True, allow_none=True)
 
 
 class AdminUserSchema(UserSchema):
@@ -73,7 +106,12 @@ class UserUpdateSchema(Schema):
 
 class MeUpdateSchema(Schema):
     name = Text()
-    email = NormalisedEmail()
+    email = NormalisedEmail(
+        metadata={
+            "description": "becomes `pending_email` until the link sent to it is "
+            "confirmed; the old address is told"
+        }
+    )
 
 
 class PasswordChangeSchema(Schema):

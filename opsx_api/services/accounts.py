@@ -86,14 +86,14 @@ def email_link(
     user: User,
     purpose: str,
     *,
-    action: str,
+    action: str | None,
     actor: Actor,
     to_address: str | None = None,
 ) -> LinkSent:
     """Email `user` a new link of `purpose` (its email kind has the same name).
 
     The user's older links of that purpose die, and so do their emails still
-    queued; an audit event `action` records it, never the link.
+    queued; an audit event `action` (if given) records it, never the link.
     """
     emails.cancel_queued(user.id, (purpose,), "a newer link was sent")
     link = links.issue(user, purpose)
@@ -105,13 +105,14 @@ def email_link(
         to_address=sent_to,
         send_before=link.expires_at,
     )
-    audit.record(
-        action,
-        client_id=user.client_id,
-        actor=actor,
-        target=user,
-        details={"expires_at": link.expires_at.isoformat()},
-    )
+    if action:
+        audit.record(
+            action,
+            client_id=user.client_id,
+            actor=actor,
+            target=user,
+            details={"expires_at": link.expires_at.isoformat()},
+        )
     return LinkSent(user.id, sent_to, link.expires_at)
 
 

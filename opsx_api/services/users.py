@@ -188,9 +188,10 @@ def deactivate(
     cancelled = outbox.cancel_queued_for_user(user.id)
     if first_time:
         user.deactivated_at = user.updated_at = utcnow()
-    # Its emailed links die with it: an invitation, a reset.
+    # Its emailed links die with it: an invitation, a reset, an email change.
     links.revoke(user.id, links.ACCOUNT_PURPOSES)
     emails.cancel_queued(user.id, links.ACCOUNT_PURPOSES, "the user was deactivated")
+    user.pending_email = user.pending_email_expires_at = None
     ended = credentials.end_sessions(user, "deactivated")
     receipt = DeactivationReceipt(user.id, ended.sessions, ended.push_tokens, cancelled)
     if first_time or ended.sessions or cancelled:
