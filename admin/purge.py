@@ -37,6 +37,7 @@ from models import (
     PushDelivery,
     SpentRefreshToken,
     SupportSession,
+    User,
 )
 from opsx_api import db
 from opsx_api.clock import utcnow
@@ -189,6 +190,13 @@ def link_tokens(now: datetime, dry_run: bool) -> int:
     return links.purge_expired(now, dry_run=dry_run)
 
 
+def expired_pending_emails(now: datetime, dry_run: bool) -> int:
+    """Forget new addresses whose confirmation link expired unused."""
+    expired = User.pending_email_expires_at <= now
+    values = {"pending_email": None, "pending_email_expires_at": None}
+    return _apply(User, expired, dry_run, **values)
+
+
 def request_counts(now: datetime, dry_run: bool) -> int:
     """Delete per-client daily request counts older than the retention period."""
     cutoff = (now - _days("RETENTION_DAYS")).date()
@@ -236,6 +244,7 @@ PURGE_STEPS: list[tuple[str, PurgeStep]] = [
     ("queued emails with dead links cancelled", expired_queued_emails),
     ("emails deleted", finished_emails),
     ("expired link tokens deleted", link_tokens),
+    ("expired pending emails cleared", expired_pending_emails),
     ("request counts deleted", request_counts),
     ("prospect idempotency keys deleted", prospect_idempotency_keys),
     ("deleted prospects scrubbed", deleted_prospects),
@@ -261,8 +270,9 @@ def purge_command(dry_run: bool) -> None:
 
     One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,
     OPSX_SESSION_IDLE_DAYS/MAX_DAYS, OPSX_RETENTION_DAYS,
-    OPSX_LOGIN_WINDOW_SECONDS, OPSX_PUSH_DELIVERY_RETENTION_DAYS,
-    OPSX_EMAIL_RETENTION_DAYS.
+    OPSX_LOGIN_WINDOW_SECONDS / OPSX_ACCOUNT_EMAIL_WINDOW_SECONDS,
+    OPSX_PUSH_DELIVERY_RETENTION_DAYS, OPSX_EMAIL_RETENTION_DAYS; emailed links
+    and pending email changes when they expire.
     """
     if dry_run:
         click.echo("dry run: counting only, nothing is changed")

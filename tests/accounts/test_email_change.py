@@ -18,6 +18,7 @@ from tests.accounts.helpers import (
     user_row,
 )
 from tests.factories import PASSWORD
+from tests.push.test_purge import purge
 from tests.support.kit import SupportKit
 
 
@@ -250,3 +251,14 @@ def test_patch_me_needs_a_token_my_own_login_and_a_good_body(
         response = client.post(f"{API}/auth/email-confirmation", json=body)
         assert_error(response, 422, "validation_error")
     factory.login(member, password=PASSWORD, device_id=login.device_id)
+
+
+def test_purge_forgets_a_pending_address_once_its_link_expired(
+    client, app, runner, factory, member, mailbox, send_mail
+):
+    asked(client, factory, member, mailbox, send_mail)
+    assert purge(runner)["expired pending emails cleared"] == 0
+    clock.advance(timedelta(hours=24, seconds=1))
+    assert purge(runner)["expired pending emails cleared"] == 1
+    row = user_row(app, member.id)
+    assert (row.pending_email, row.pending_email_expires_at) == (None, None)
