@@ -261,9 +261,14 @@ def test_invitation_needs_a_token_the_admin_role_and_my_own_user(
     assert_error(client.post(url, headers=outsider.headers), 404, "not_found")
     missing = f"{API}/admin/users/{uuid.uuid4()}/invitation"
     assert_error(client.post(missing, headers=admin.headers), 404, "not_found")
-    bad = invite(client, admin, role="operator")
-    assert_error(bad, 422, "validation_error")
-    assert_error(invite(client, admin, email="not-an-email"), 422, "validation_error")
+    # Inviting (POST /admin/users without a password) is held to the same.
+    body = {"email": "x@example.test", "name": "X", "role": "member"}
+    assert_error(client.post(f"{API}/admin/users", json=body), 401, "unauthorized")
+    as_member = client.post(f"{API}/admin/users", json=body, headers=member.headers)
+    assert_error(as_member, 403, "forbidden")
+    for bad in ({"role": "operator"}, {"email": "not-an-email"}, {"name": ""}):
+        assert_error(invite(client, admin, **bad), 422, "validation_error")
+    assert_error(invite(client, admin, email=invited["email"]), 409, "email_taken")
 
 
 def test_the_cli_invites_without_a_password_and_says_so(runner, app, factory):
