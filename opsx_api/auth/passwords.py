@@ -65,16 +65,22 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    """True when the password matches; never raises for a wrong one."""
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when the password matches; never raises for a wrong one.
+
+    An account without a password (invited) matches nothing, in the same time.
+    """
+    if password_hash is None:
+        burn_verification(password)
+        return False
     try:
         return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    return hasher().check_needs_rehash(password_hash)
+def needs_rehash(password_hash: str | None) -> bool:
+    return password_hash is not None and hasher().check_needs_rehash(password_hash)
 
 
 @lru_cache(maxsize=4)

@@ -36,7 +36,7 @@ class UserSchema(Schema):
     created_at = fields.AwareDateTime(dump_only=True)
 
 
-class _WhilePending:
+class _WhilePending(fields.Field):
     """Dumps its value only while the email change is pending (else null)."""
 
     def get_value(self, obj, attr, accessor=None, default=missing):

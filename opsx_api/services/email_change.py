@@ -12,7 +12,9 @@ new request, a cancellation and a deactivation revoke the earlier one. These run
 inside the caller's unit of work and never commit.
 """
 
+import uuid
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -38,7 +40,7 @@ from opsx_api.services import (
 CONFIRMATION = ("email_confirmation",)
 
 
-def update_profile(identity: Identity, data: dict) -> User:
+def update_profile(identity: Identity, data: dict[str, Any]) -> User:
     """PATCH /me: a new name applies at once; a new email waits for its link."""
     new_email = data.get("email")
     if new_email is not None:
@@ -111,13 +113,13 @@ def _taken() -> Conflict:
     )
 
 
-def _record(action: str, user: User, actor: Actor, **details) -> None:
+def _record(action: str, user: User, actor: Actor, **details: Any) -> None:
     audit.record(
         action, client_id=user.client_id, actor=actor, target=user, details=details
     )
 
 
-def _reserve(user_id, new_email: str) -> None:
+def _reserve(user_id: uuid.UUID, new_email: str) -> None:
     """Count an email change against the user (429 past the limit).
 
     Re-sending the current address changes nothing and is not counted.
