@@ -1,6 +1,8 @@
 """gunicorn settings for OpsX: `gunicorn -c gunicorn.conf.py wsgi:app`.
 
 Workers and threads are overridable on the command line or with GUNICORN_CMD_ARGS.
+Several instances may run on one machine: each needs its own `OPSX_BIND`, and
+nothing else is shared between them (see the control socket below).
 """
 
 import gc
@@ -13,6 +15,14 @@ threads = 4
 # Slow clients and FCM never hold a worker: FCM is only called by `flask worker`.
 timeout = 30
 graceful_timeout = 30
+
+# gunicorn >= 25.1 opens a control socket (for `gunicornc`) at one fixed path per
+# user, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: a second
+# instance on the machine takes it over from the first. Off unless an instance
+# is given a path of its own.
+control_socket_disable = not os.environ.get("OPSX_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["OPSX_CONTROL_SOCKET"]
 
 
 def post_worker_init(worker):
