@@ -8,17 +8,18 @@ from sqlalchemy import (
     DDL,
     BigInteger,
     CheckConstraint,
+    Computed,
     ForeignKey,
     Index,
     String,
     Text,
     event,
-    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UUIDPrimaryKey
+from models.search_text import SearchTextExpression
 
 PROSPECT_STATUSES = ("new", "contacted", "qualified", "won", "lost")
 _LIVE = text("deleted_at IS NULL")
@@ -79,6 +80,14 @@ class Prospect(UUIDPrimaryKey, Base):
             sqlite_where=_LIVE,
         ),
         Index("ix_prospects_deleted_at", "deleted_at"),
+        # Trigram search over search_text on PostgreSQL; a plain (unused) b-tree
+        # on SQLite, which searches by scanning.
+        Index(
+            "ix_prospects_search_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
     )
 
     client_id: Mapped[uuid.UUID] = mapped_column(
@@ -106,6 +115,11 @@ class Prospect(UUIDPrimaryKey, Base):
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # Name, phone and email folded for search (models/search_text.py); written
+    # by the database, never loaded with the object.
+    search_text: Mapped[str | None] = mapped_column(
+        Text, Computed(SearchTextExpression(), persisted=True), deferred=True
+    )
 
     @property
     def location(self) -> dict[str, float] | None:
@@ -132,23 +146,6 @@ def etag_of(row: Any) -> str:
     """The strong ETag of a prospect object or result row: its id and version."""
     return f'"{row.id.hex}.{row.version}"'
 
-
-def _trigram(column: Any) -> Index:
-    """A GIN trigram index on lower(column): `lower(x) LIKE '%...%'` stays fast.
-
-    Only PostgreSQL gets it (`ddl_if`); SQLite answers the same queries by scan.
-    """
-    label = f"{column.key}_lower"
-    return Index(
-        f"ix_prospects_{column.key}_trgm",
-        func.lower(column).label(label),
-        postgresql_using="gin",
-        postgresql_ops={label: "gin_trgm_ops"},
-    ).ddl_if(dialect="postgresql")
-
-
-for _column in (Prospect.name, Prospect.phone, Prospect.email):
-    _trigram(_column)
 
 # The trigram operator class lives in the pg_trgm extension; migrations create it
 # too, this covers `create_all` (tests, first runs).

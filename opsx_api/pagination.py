@@ -76,22 +76,19 @@ def keyset_page(
     columns: tuple,
     kinds: tuple[type, ...],
     args: dict,
-    *,
-    rows_only: bool = False,
 ) -> Page:
-    """Newest first over `columns` (e.g. created_at, id), one page after `cursor`.
-
-    With `rows_only` the statement selects columns and the page holds result
-    rows (cheaper than ORM objects for read-only lists).
-    """
+    """Newest first over `columns` (e.g. created_at, id), one page after `cursor`."""
     limit = args["limit"]
     if args.get("cursor"):
         stmt = stmt.where(tuple_(*columns) < decode_cursor(args["cursor"], kinds))
     stmt = stmt.order_by(*(c.desc() for c in columns)).limit(limit + 1)
-    result = db.session().execute(stmt)
-    rows: list[Any] = list(result.all() if rows_only else result.scalars())
+    rows: list[Any] = list(db.session().execute(stmt).scalars())
+    return page_from(rows, limit, tuple(c.key for c in columns))
+
+
+def page_from(rows: list[Any], limit: int, keys: tuple[str, ...]) -> Page:
+    """A page of `rows`, fetched with one extra row to tell whether more follow."""
     if len(rows) <= limit:
         return Page(rows, None)
     rows = rows[:limit]
-    last = rows[-1]
-    return Page(rows, encode_cursor(tuple(getattr(last, c.key) for c in columns)))
+    return Page(rows, encode_cursor(tuple(getattr(rows[-1], key) for key in keys)))

@@ -1,6 +1,28 @@
-"""Literal, case-insensitive substring search: `%`, `_` and `\\` match themselves."""
+"""What a search term means, as SQL conditions.
+
+Substring search (users): a literal, case-insensitive substring; `%`, `_` and
+`\\` match themselves.
+
+Prospect search (`q` on GET /prospects), over name, phone and email:
+- 3 characters or more: a literal, case-insensitive substring of one of them.
+- 1 or 2 characters: the start of a word. Words are separated by spaces and
+  punctuation (`models.search_text.SEPARATORS`); the term's own separators are
+  dropped, so `a` finds "Ada Lovelace", "Grace Adams" and "x@acme.test", `55`
+  finds "+1 555 0100", `+4` is `4`, and a term of separators only (`@`, `%`)
+  filters nothing, like an empty one. Substrings of one or two characters
+  would match nearly everything and no index can serve them; word starts are
+  what contact lists on phones match while a person is still typing.
+Both read the folded `prospects.search_text` column, which one trigram index
+serves on PostgreSQL (see models/search_text.py and docs/decisions/prospects.md).
+"""
+
+from dataclasses import dataclass
 
 from sqlalchemy import func
+
+from models.search_text import SEPARATORS, fold
+
+SHORT_TERM = 2
 
 
 def escape_like(text: str) -> str:
@@ -10,3 +32,35 @@ def escape_like(text: str) -> str:
 def contains(column, text: str):
     """`column` contains `text`, ignoring case, with no wildcards."""
     return func.lower(column).like(f"%{escape_like(text.lower())}%", escape="\\")
+
+
+@dataclass(frozen=True)
+class ProspectSearch:
+    """LIKE patterns for one term: `folded` on search_text, `literal` per column.
+
+    `literal` is set only when the folded pattern alone could match more than
+    the term: when the term has separators (folding makes them all spaces, and
+    fields are joined by spaces).
+    """
+
+    folded: str
+    literal: str | None = None
+
+    @property
+    def shape(self) -> str:
+        return "literal" if self.literal else "folded"
+
+
+def prospect_search(term: str | None) -> ProspectSearch | None:
+    """The search for `term`, or None when it filters nothing."""
+    term = (term or "").strip()
+    if not term:
+        return None
+    folded = fold(term)
+    if len(term) <= SHORT_TERM:
+        word = "".join(ch for ch in term.lower() if ch not in SEPARATORS)
+        return ProspectSearch(f"% {escape_like(word)}%") if word else None
+    pattern = f"%{escape_like(folded)}%"
+    if not any(ch in SEPARATORS for ch in term):
+        return ProspectSearch(pattern)
+    return ProspectSearch(pattern, f"%{escape_like(term.lower())}%")

@@ -1,41 +1,172 @@
-"""Listing and searching prospects: keyset pages, newest first.
+"""Listing and searching prospects: keyset pages, newest first, no ORM objects.
 
-Search is a literal, case-insensitive substring of name, phone or email; on
-PostgreSQL GIN trigram indexes on `lower(column)` can answer it, and the planner
-picks between them and a walk of the newest-first index (see
-docs/decisions/prospects.md for the measured shapes).
+Every shape of the list query is built once, with bind parameters, and run as
+a prepared statement (`opsx_api.prepared`). What `q` matches is defined in
+`opsx_api.search`; how a search is answered:
+
+1. Walk the newest `PROBE_ROWS` rows (the newest-first index) and keep the
+   matches. A common term fills the page here and is done.
+2. The probe's hit rate says how common the term is. At `MIN_PROBE_HITS` or
+   more, walk far enough back to fill the page at that rate (bounded by
+   `WALK_MAX_ROWS`).
+3. Otherwise (a rare term, or one whose matches are all old) ask the trigram
+   index on `search_text` for every match and sort them: few rows to sort,
+   because a term common among the newest rows never gets here.
+
+Each step answers exactly when it returns a full page; step 3 always does.
+Measured shapes: docs/decisions/prospects.md.
 """
 
+import math
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_
 
 from models import Prospect
-from opsx_api.pagination import Page, keyset_page
-from opsx_api.search import contains
+from opsx_api.pagination import Page, decode_cursor, page_from
+from opsx_api.prepared import ReadQuery
+from opsx_api.search import ProspectSearch, prospect_search
 
-SEARCHED = (Prospect.name, Prospect.phone, Prospect.email)
+PROBE_ROWS = 500
+MIN_PROBE_HITS = 5
+WALK_MAX_ROWS = 20_000
+
+_TABLE = Prospect.__table__
+_C = _TABLE.c
+# What a listed prospect shows (ProspectSchema), plus what a search reads.
+LISTED = (
+    _C.id,
+    _C.name,
+    _C.phone,
+    _C.email,
+    _C.status,
+    _C.assigned_to,
+    _C.address,
+    _C.lat,
+    _C.lng,
+    _C.fields,
+    _C.external_id,
+    _C.version,
+    _C.created_by,
+    _C.created_at,
+    _C.updated_at,
+)
+SEARCHED = (_C.name, _C.phone, _C.email)
+_KEYS = ("created_at", "id")
+_QUERIES: dict[tuple, ReadQuery] = {}
 
 
 def list_prospects(
     client_id: uuid.UUID, args: dict[str, Any], *, user_id: uuid.UUID
 ) -> Page:
     """A page of live prospects (result rows), newest first: `q`, `status`, ..."""
-    stmt = select(*Prospect.__table__.columns).where(
-        Prospect.client_id == client_id, Prospect.deleted_at.is_(None)
-    )
-    if args.get("q"):
-        stmt = stmt.where(or_(*(contains(column, args["q"]) for column in SEARCHED)))
+    limit = args["limit"]
+    values: dict = {"client_id": client_id, "limit": limit + 1}
+    filters = []
     if args.get("status"):
-        stmt = stmt.where(Prospect.status == args["status"])
+        values["status"] = args["status"]
+        filters.append("status")
     assignee = args.get("assigned_to")
     if assignee == "none":
-        stmt = stmt.where(Prospect.assigned_to.is_(None))
+        filters.append("unassigned")
     elif assignee is not None:
-        stmt = stmt.where(
-            Prospect.assigned_to == (user_id if assignee == "me" else assignee)
+        values["assignee"] = user_id if assignee == "me" else assignee
+        filters.append("assignee")
+    if args.get("cursor"):
+        after = decode_cursor(args["cursor"], (datetime, uuid.UUID))
+        values["after_at"], values["after_id"] = after
+        filters.append("cursor")
+    search = prospect_search(args.get("q"))
+    if search is None:
+        rows = _query("page", tuple(filters), None).all(values)
+    else:
+        values["folded"] = search.folded
+        if search.literal:
+            values["literal"] = search.literal
+        rows = _search(tuple(filters), search, values)
+    return page_from(rows, limit, _KEYS)
+
+
+def _search(filters: tuple, search: ProspectSearch, values: dict) -> list:
+    full = values["limit"]
+    walk = _query("walk", filters, search.shape)
+    rows = walk.all(values | {"walk": PROBE_ROWS})
+    if len(rows) >= full:
+        return rows
+    if len(rows) >= MIN_PROBE_HITS:
+        span = math.ceil(PROBE_ROWS * full / len(rows) * 1.5)
+        rows = walk.all(values | {"walk": min(span, WALK_MAX_ROWS)})
+        if len(rows) >= full:
+            return rows
+    return _query("index", filters, search.shape).all(values)
+
+
+def _query(kind: str, filters: tuple, shape: str | None) -> ReadQuery:
+    key = (kind, filters, shape)
+    query = _QUERIES.get(key)
+    if query is None:
+        query = _QUERIES[key] = ReadQuery(_build(kind, filters, shape))
+    return query
+
+
+def _param(name: str, column):
+    return bindparam(name, type_=column.type)
+
+
+def _conditions(filters: tuple, c=_C) -> list:
+    conditions = [c.client_id == _param("client_id", c.client_id)]
+    conditions.append(c.deleted_at.is_(None))
+    if "status" in filters:
+        conditions.append(c.status == _param("status", c.status))
+    if "unassigned" in filters:
+        conditions.append(c.assigned_to.is_(None))
+    if "assignee" in filters:
+        conditions.append(c.assigned_to == _param("assignee", c.assigned_to))
+    if "cursor" in filters:
+        after = (_param("after_at", c.created_at), _param("after_id", c.id))
+        conditions.append(tuple_(c.created_at, c.id) < tuple_(*after))
+    return conditions
+
+
+def _matches(shape: str, c=_C):
+    folded = c.search_text.like(bindparam("folded"), escape="\\")
+    if shape == "folded":
+        return folded
+    literal = bindparam("literal")
+    columns = (c.name, c.phone, c.email)
+    return and_(
+        folded, or_(*(func.lower(x).like(literal, escape="\\") for x in columns))
+    )
+
+
+def _newest_first(c=_C) -> tuple:
+    return (c.created_at.desc(), c.id.desc())
+
+
+def _build(kind: str, filters: tuple, shape: str | None):
+    limit = bindparam("limit")
+    if kind == "page":
+        stmt = select(*LISTED).where(*_conditions(filters))
+        return stmt.order_by(*_newest_first()).limit(limit)
+    if kind == "walk":
+        newest = (
+            select(*LISTED, _C.search_text)
+            .where(*_conditions(filters))
+            .order_by(*_newest_first())
+            .limit(bindparam("walk"))
+            .subquery("newest")
         )
-    columns = (Prospect.created_at, Prospect.id)
-    return keyset_page(stmt, columns, (datetime, uuid.UUID), args, rows_only=True)
+        listed = [newest.c[column.key] for column in LISTED]
+        stmt = select(*listed).where(_matches(shape, newest.c))
+        return stmt.order_by(*_newest_first(newest.c)).limit(limit)
+    # The matches first, then the sort: a CTE the planner cannot fold into a
+    # walk of the newest-first index (step 1 already tried that).
+    hits = (
+        select(*LISTED)
+        .where(*_conditions(filters), _matches(shape))
+        .cte("hits")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    return select(hits).order_by(*_newest_first(hits.c)).limit(limit)

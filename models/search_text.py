@@ -1,0 +1,78 @@
+"""The text a prospect search looks in: name, phone and email, folded once.
+
+`search_text` is a generated column: `' '` + name, phone and email (joined by
+spaces), lower-cased, with every separator turned into a space. A word then
+always follows a space, so "a word starts with `ad`" is `LIKE '% ad%'`, and
+one trigram index on the column answers both that and substring searches.
+The database computes it on every write (bulk inserts included), so no code
+path can forget it; reads never evaluate the folding.
+
+PostgreSQL folds with `lower()` and `translate()`. SQLite has no
+`translate()` (and its parser overflows on forty nested `replace()`), so every
+SQLite connection gets `opsx_fold()`, the same folding in Python, registered
+by the engine listener below.
+"""
+
+import sqlite3
+
+from sqlalchemy import Text, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+
+# Characters that separate words: ASCII spaces and punctuation, and the few
+# non-ASCII ones phones type for you (no-break space, dashes, curly quotes).
+SEPARATORS = (
+    " \t\n\r!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d"
+)
+_JOINED = "name || ' ' || coalesce(phone, '') || ' ' || coalesce(email, '')"
+
+
+def sql_string(value: str) -> str:
+    """`value` as an SQL string literal (standard quoting, no backslash escapes)."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def postgresql_expression() -> str:
+    spaces = " " * len(SEPARATORS)
+    folded = (
+        f"translate(lower({_JOINED}), {sql_string(SEPARATORS)}, {sql_string(spaces)})"
+    )
+    return f"' ' || {folded}"
+
+
+def sqlite_expression() -> str:
+    return f"' ' || opsx_fold({_JOINED})"
+
+
+_SPACES = str.maketrans(SEPARATORS, " " * len(SEPARATORS))
+
+
+def fold(value: str | None) -> str | None:
+    """Lower-cased, separators turned into spaces (SQLite's `opsx_fold`)."""
+    return None if value is None else value.lower().translate(_SPACES)
+
+
+@event.listens_for(Engine, "connect")
+def _register_fold(dbapi_connection, _record) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("opsx_fold", 1, fold, deterministic=True)
+
+
+class SearchTextExpression(ColumnElement):
+    """The generated column's expression, rendered for each dialect."""
+
+    inherit_cache = True
+    type = Text()
+
+
+@compiles(SearchTextExpression, "postgresql")
+def _postgresql(_element, compiler, **_kw) -> str:
+    # post_process_text doubles `%` for drivers with %-style parameters.
+    return compiler.post_process_text(postgresql_expression())
+
+
+@compiles(SearchTextExpression)
+def _other(_element, compiler, **_kw) -> str:
+    return compiler.post_process_text(sqlite_expression())
