@@ -14,6 +14,7 @@ from opsx_api import db
 from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
 from opsx_api.auth.access import SupportLevel, authorized
 from opsx_api.errors import BadRequest, UnsupportedMediaType
+from opsx_api.render import compile_dump, json_response
 from opsx_api.request_body import (
     MAX_JSON_DEPTH,
     JsonTooDeep,
@@ -181,6 +182,27 @@ def dump_page(schema: Schema, *, name: str | None = None):
             page = func(*args, **kwargs)
             data = schema.dump(page.items, many=True)
             return {"data": data, "next_cursor": page.next_cursor}, 200
+
+        return add_doc(wrapper, **response_doc(200, "Success", model))
+
+    return decorator
+
+
+def render_page(schema: Schema, *, name: str | None = None):
+    """`dump_page` for hot lists: the schema's compiled renderer and orjson.
+
+    The same JSON as `dump_page` (tests/prospects/test_prospects_render.py),
+    several times cheaper.
+    """
+    model = page_model_for(schema, name)
+    dump = compile_dump(schema)
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(*args, **kwargs):
+            page = func(*args, **kwargs)
+            data = [dump(item) for item in page.items]
+            return json_response({"data": data, "next_cursor": page.next_cursor})
 
         return add_doc(wrapper, **response_doc(200, "Success", model))
 

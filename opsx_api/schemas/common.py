@@ -1,6 +1,8 @@
 """Field types shared by the schemas."""
 
+from collections.abc import Callable
 from datetime import timezone
+from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -11,10 +13,17 @@ class ObjectSchema(Schema):
     Attributes are read with a plain `getattr`: marshmallow's generic accessor
     first probes for `__getitem__`, which costs a failed lookup per field of
     every row — a third of the time of a 50-row page.
+
+    `derived` names attributes computed from the object instead of read from it
+    (e.g. a prospect's `etag` from its id and version), so result rows dump
+    like ORM objects. opsx_api/render.py compiles the same rules.
     """
 
+    derived: ClassVar[dict[str, Callable[[Any], Any]]] = {}
+
     def get_attribute(self, obj, attr, default):
-        return getattr(obj, attr, default)
+        derive = self.derived.get(attr)
+        return derive(obj) if derive else getattr(obj, attr, default)
 
 
 class Text(fields.String):

@@ -38,11 +38,7 @@ class ProspectSchema(ObjectSchema):
     objects to build): `location` and `etag` are derived from the columns.
     """
 
-    _DERIVED = {"location": location_of, "etag": etag_of}
-
-    def get_attribute(self, obj, attr, default):
-        derive = self._DERIVED.get(attr)
-        return derive(obj) if derive else getattr(obj, attr, default)
+    derived = {"location": location_of, "etag": etag_of}
 
     id = fields.UUID(dump_only=True)
     name = fields.String(dump_only=True)

@@ -1,6 +1,12 @@
 """GET/POST /prospects, GET/PATCH/DELETE /prospects/{id}."""
 
-from opsx_api.api.base import dump_page, dump_with, no_content, use_args, use_schema
+from opsx_api.api.base import (
+    dump_with,
+    no_content,
+    render_page,
+    use_args,
+    use_schema,
+)
 from opsx_api.api.idempotency import replayable
 from opsx_api.api.prospects.common import (
     ProspectsBase,
@@ -27,7 +33,7 @@ prospect_schema = ProspectSchema()
 @ns.route("")
 class ProspectListResource(ProspectsBase):
     @use_args(ProspectListArgsSchema())
-    @dump_page(prospect_schema)
+    @render_page(prospect_schema)
     def get(self, args):
         """My company's live prospects, newest first (`q`, `status`, `assigned_to`)."""
         user_id = current_identity().user_id

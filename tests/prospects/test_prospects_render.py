@@ -1,0 +1,146 @@
+"""The compiled renderer of prospect pages writes exactly what marshmallow dumps."""
+
+import json
+import string
+import uuid
+from collections import namedtuple
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from marshmallow import Schema, fields, post_dump
+
+from opsx_api import db
+from opsx_api.render import compile_dump, dumps
+from opsx_api.schemas.prospects import ProspectSchema
+from opsx_api.services.prospects import listing
+from tests.prospects.conftest import API
+
+Row = namedtuple("Row", [column.key for column in listing.LISTED])
+
+schema = ProspectSchema()
+render = compile_dump(schema)
+
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+maybe_text = st.none() | text
+maybe_uuid = st.none() | st.uuids()
+coordinate = st.none() | st.floats(allow_nan=False, allow_infinity=False)
+json_scalar = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | text
+)
+custom_fields = st.dictionaries(
+    st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=8),
+    json_scalar | st.lists(json_scalar, max_size=4),
+    max_size=5,
+)
+zones = st.sampled_from(
+    [
+        timezone.utc,
+        timezone(timedelta(hours=2)),
+        timezone(timedelta(hours=-5, minutes=-30)),
+    ]
+)
+moments = st.builds(
+    lambda moment, zone, whole: (
+        (moment.replace(microsecond=0) if whole else moment)
+        .replace(tzinfo=timezone.utc)
+        .astimezone(zone)
+    ),
+    st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9999, 12, 30)),
+    zones,
+    st.booleans(),
+)
+rows = st.builds(
+    Row,
+    id=st.uuids(),
+    name=text,
+    phone=maybe_text,
+    email=maybe_text,
+    status=st.sampled_from(["new", "contacted", "qualified", "won", "lost"]),
+    assigned_to=maybe_uuid,
+    address=maybe_text,
+    lat=coordinate,
+    lng=coordinate,
+    fields=custom_fields,
+    external_id=maybe_text,
+    version=st.integers(min_value=1, max_value=2**31),
+    created_by=maybe_uuid,
+    created_at=moments,
+    updated_at=moments,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(page=st.lists(rows, max_size=5))
+def test_rendered_json_equals_the_marshmallow_dump(page):
+    rendered = json.loads(dumps({"data": [render(row) for row in page]}))
+    assert rendered == {"data": schema.dump(page, many=True)}
+
+
+@settings(max_examples=50, deadline=None)
+@given(row=rows)
+def test_keys_come_in_the_schema_order(row):
+    assert list(render(row)) == list(schema.dump(row))
+
+
+def test_a_page_from_the_database_renders_as_marshmallow_dumps_it(
+    app, client, tenant, create
+):
+    headers = tenant.member_headers
+    create(headers, name="Plain")
+    create(
+        headers,
+        name="Ada \u00e9\u4e2d \U0001f600",
+        phone="+1 555 0100",
+        email="ada@example.test",
+        address="1 Loop Road",
+        location={"lat": 51.5, "lng": -0.1},
+        fields={"score": 7, "tags": ["a", "b"], "big": 2**70, "ok": True},
+        assigned_to=str(tenant.member.id),
+        external_id="CRM-1",
+    )
+    body = client.get(API, headers=headers).get_json()
+    with app.app_context():
+        page = listing.list_prospects(
+            tenant.company.id, {"limit": 50}, user_id=tenant.member.id
+        )
+        expected = schema.dump(page.items, many=True)
+        db.session().rollback()
+    assert body == {"data": expected, "next_cursor": None}
+
+
+def test_fields_it_cannot_compile_are_refused_at_startup():
+    class WithMethod(Schema):
+        shout = fields.Method("upper")
+
+        def upper(self, obj):
+            return obj.name.upper()
+
+    class WithHook(Schema):
+        name = fields.String()
+
+        @post_dump
+        def _strip(self, data, **_kwargs):
+            return data
+
+    for unsupported in (WithMethod(), WithHook()):
+        with pytest.raises(TypeError):
+            compile_dump(unsupported)
+
+
+def test_an_integer_orjson_refuses_falls_back_to_the_standard_encoder():
+    payload = {
+        "id": uuid.UUID(int=1),
+        "n": 2**70,
+        "at": datetime(2026, 1, 1, tzinfo=timezone.utc),
+    }
+    assert json.loads(dumps(payload)) == {
+        "id": "00000000-0000-0000-0000-000000000001",
+        "n": 2**70,
+        "at": "2026-01-01T00:00:00+00:00",
+    }
