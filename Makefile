@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test lint format bench migrate seed worker emulator clean
+.PHONY: run test lint format bench bench-parse migrate seed worker emulator clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# OpsX against Parse Server 9.10 (npm, into bench/parse/node_modules); needs
+# PostgreSQL, Node.js and wrk. A quick run: BENCH_PARSE_ARGS="--count 20000
+# --large 100000 --rounds 2 --seconds 5". See bench/versus_parse.py.
+bench-parse: $(STAMP)
+	$(BIN)/python -m bench.versus_parse $(BENCH_PARSE_ARGS)
 
 migrate: $(STAMP)
 	$(BIN)/flask db upgrade

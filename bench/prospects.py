@@ -40,6 +40,7 @@ FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken"
 LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen"]
 STATUSES = ["new", "contacted", "qualified", "won", "lost"]
 PASSWORD = "bench-prospects-password-2026"
+BULK_ROWS = 50_000
 
 
 def seed(
@@ -61,6 +62,7 @@ def seed(
 
     engine = create_engine(normalise_database_url(database_url))
     start = datetime.now(timezone.utc) - timedelta(seconds=count)
+    rebuild = _drop_trigram_indexes(engine) if count >= BULK_ROWS else []
     try:
         for offset in range(0, count, batch_size):
             size = min(batch_size, count - offset)
@@ -72,6 +74,11 @@ def seed(
                     for i in range(size)
                 ]
                 conn.execute(insert(Prospect.__table__), rows)
+        if rebuild:
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+                for definition in rebuild:
+                    conn.execute(text(definition))
         # Fresh planner statistics, as autovacuum would soon gather: without them
         # PostgreSQL guesses one match and walks the whole index for a search.
         with engine.begin() as conn:
@@ -81,16 +88,34 @@ def seed(
     return count
 
 
+def _drop_trigram_indexes(engine) -> list[str]:
+    """Drop the GIN indexes for a bulk load; answers the DDL that rebuilds them.
+
+    Building a GIN index once is several times faster than updating it row by
+    row (a 1,000,000-row seed goes from ~10 to ~3 minutes here).
+    """
+    if not _is_pg(engine):
+        return []
+    with engine.begin() as conn:
+        definitions = conn.execute(
+            text(
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'prospects' AND indexdef LIKE '% USING gin %'"
+            )
+        ).all()
+        for name, _definition in definitions:
+            conn.execute(text(f'DROP INDEX "{name}"'))
+    return [definition for _name, definition in definitions]
+
+
 def _is_pg(engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def _row(client_id, n: int, seq: int, start: datetime, assignees) -> dict:
+def person(n: int) -> dict:
+    """The n-th bench prospect's data (also what bench.parse_server seeds)."""
     first, last = FIRST[n % len(FIRST)], LAST[(n // len(FIRST)) % len(LAST)]
-    at = start + timedelta(seconds=n)
     return {
-        "id": uuid.uuid4(),
-        "client_id": client_id,
         "name": f"{first} {last} {n}",
         "phone": f"+1 555 {n:07d}",
         "email": f"{first}.{last}.{n}@example.test".lower(),
@@ -98,9 +123,18 @@ def _row(client_id, n: int, seq: int, start: datetime, assignees) -> dict:
         "lat": -60 + (n % 12_000) / 100,
         "lng": -170 + (n % 34_000) / 100,
         "status": STATUSES[n % len(STATUSES)],
-        "assigned_to": assignees[n % len(assignees)] if assignees else None,
         "external_id": f"B-{n}",
         "fields": {"segment": f"s{n % 7}", "score": n % 100},
+    }
+
+
+def _row(client_id, n: int, seq: int, start: datetime, assignees) -> dict:
+    at = start + timedelta(seconds=n)
+    return {
+        "id": uuid.uuid4(),
+        "client_id": client_id,
+        **person(n),
+        "assigned_to": assignees[n % len(assignees)] if assignees else None,
         "version": 1,
         "change_seq": seq,
         "created_by": None,

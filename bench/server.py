@@ -42,24 +42,35 @@ def bench_database():
         yield os.environ["OPSX_BENCH_DATABASE_URL"]
         return
     if _pg_available():
-        import psycopg2
-
-        name = f"opsx_bench_{uuid.uuid4().hex[:8]}"
-        admin = psycopg2.connect(PG_ADMIN)
-        admin.autocommit = True
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-        try:
+        with scratch_database("opsx_bench") as url:
             migrate(url)
             yield url
-        finally:
-            admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.close()
         return
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         migrate(url)
         yield url
+
+
+@contextmanager
+def scratch_database(prefix: str):
+    """A new, empty PostgreSQL database, dropped afterwards.
+
+    Named `<prefix>_<OPSX_BENCH_DB_TAG><random>`, so engineers sharing a server
+    can tell their benchmarks' databases apart.
+    """
+    import psycopg2
+
+    tag = os.environ.get("OPSX_BENCH_DB_TAG", "")
+    name = f"{prefix}_{tag}{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(PG_ADMIN)
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
 
 
 def app_env(database_url: str, **extra: str) -> dict:
@@ -118,6 +129,16 @@ def migrate(database_url: str) -> None:
 @contextmanager
 def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
     """The app under gunicorn (gthread workers) on a free loopback port."""
+    with gunicorn_process(database_url, workers=workers, threads=threads, **env) as (
+        port,
+        _process,
+    ):
+        yield port
+
+
+@contextmanager
+def gunicorn_process(database_url: str, *, workers: int = 2, threads: int = 4, **env):
+    """`gunicorn`, answering (port, process); the process leads its own group."""
     port = free_port()
     command = [
         sys.executable,
@@ -137,10 +158,15 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
         "warning",
         "wsgi:app",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=app_env(database_url, **env))
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=app_env(database_url, **env),
+        start_new_session=True,
+    )
     try:
         _wait_until_up(port)
-        yield port
+        yield port, process
     finally:
         process.terminate()
         process.wait(timeout=30)
