@@ -12,7 +12,7 @@ value (see services/prospects/listing.py). Rows come back as plain result rows
 Named prepared statements need session-level pooling: behind PgBouncer, use
 session mode, not transaction mode.
 
-On SQLite a `ReadQuery` is an ordinary Core query on the request's connection.
+On SQLite a `ReadQuery` is an ordinary Core query on the reader.
 """
 
 import hashlib
@@ -36,10 +36,9 @@ class ReadQuery:
 
     def all(self, params: dict) -> list:
         database = db.get_db()
-        if database.reader is None:
-            connection = database.session().connection()
-            return connection.execute(self.statement, params).all()
         with database.reader.connect() as connection:
+            if database.dialect != "postgresql":
+                return connection.execute(self.statement, params).all()
             return self._execute(connection, params)
 
     def _execute(self, connection, params: dict) -> list:
