@@ -3,9 +3,24 @@
 from typing import Any
 
 from flask import Flask
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from opsx_api.config import load_config
+
+
+class NoCookieSession(SessionInterface):
+    """No Flask cookie session: the API authenticates with bearer tokens.
+
+    Flask's default builds a signing serializer on every request (~0.1 ms) to
+    open a cookie session nothing reads. Writing to `flask.session` fails.
+    """
+
+    def open_session(self, app, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app, session, response):
+        return None
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -24,6 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
 
     app = Flask(__name__, instance_relative_config=False)
+    app.session_interface = NoCookieSession()
     app.config.update(load_config(overrides))
     app.config.update(
         MAX_CONTENT_LENGTH=app.config["MAX_BODY_BYTES"],

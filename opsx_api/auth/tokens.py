@@ -1,10 +1,19 @@
-"""Access tokens (JWT, HS256, key rotation by `kid`) and opaque refresh tokens."""
+"""Access tokens (JWT, HS256, key rotation by `kid`) and opaque refresh tokens.
+
+A token's signature and fixed claims are verified once per token string and
+kept in a small LRU per app (`VerifiedTokens`): a phone sends the same access
+token for 15 minutes. Expiry is checked on every use, and whether the session
+is still alive is never cached: identity.py reads the session row on every
+request, so a revoked session is refused on the very next one.
+"""
 
 import base64
 import hashlib
 import json
 import secrets
+import threading
 import uuid
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +25,41 @@ from opsx_api.errors import Unauthorized
 
 ALGORITHMS = ["HS256"]
 TOKEN_TYPE = "at+jwt"
+VERIFIED_TOKENS_KEPT = 4096
+
+
+class VerifiedTokens:
+    """Claims of tokens whose signature was verified, by token string (an LRU).
+
+    Only valid tokens enter, so guessing fills nothing; the key is the whole
+    token, signature included, so no other string can hit an entry.
+    """
+
+    def __init__(self, size: int = VERIFIED_TOKENS_KEPT):
+        self.size = size
+        self._claims: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, token: str) -> dict[str, Any] | None:
+        with self._lock:
+            claims = self._claims.get(token)
+            if claims is not None:
+                self._claims.move_to_end(token)
+            return claims
+
+    def put(self, token: str, claims: dict[str, Any]) -> None:
+        with self._lock:
+            self._claims[token] = claims
+            if len(self._claims) > self.size:
+                self._claims.popitem(last=False)
+
+
+def _verified_tokens() -> VerifiedTokens:
+    extensions = current_app.extensions
+    cache = extensions.get("opsx_verified_tokens")
+    if cache is None:
+        cache = extensions.setdefault("opsx_verified_tokens", VerifiedTokens())
+    return cache
 
 
 def issue_access_token(
@@ -51,7 +95,23 @@ def issue_access_token(
 
 
 def decode_access_token(token: str) -> dict[str, Any]:
-    """Verified claims, or Unauthorized. Only allow-listed algorithms are accepted."""
+    """Verified claims, or Unauthorized. Only allow-listed algorithms are accepted.
+
+    The signature is verified on a token's first use (then remembered); the
+    expiry on every use.
+    """
+    cache = _verified_tokens()
+    claims = cache.get(token)
+    if claims is None:
+        claims = _verify(token)
+        cache.put(token, claims)
+    if not isinstance(claims["exp"], int) or claims["exp"] <= utcnow().timestamp():
+        raise Unauthorized("The access token has expired.")
+    return dict(claims)
+
+
+def _verify(token: str) -> dict[str, Any]:
+    """Signature, key, type, audience, issuer and required claims (not expiry)."""
     config = current_app.config
     header = _unverified_header(token)
     kid = header.get("kid")
@@ -65,7 +125,7 @@ def decode_access_token(token: str) -> dict[str, Any]:
             algorithms=ALGORITHMS,
             audience=config["JWT_AUDIENCE"],
             issuer=config["JWT_ISSUER"],
-            # Expiry is checked below against the project's clock, not PyJWT's.
+            # Expiry: by decode_access_token, every use, on the project clock.
             options={
                 "require": ["exp", "iat", "sub", "sid", "iss", "aud", "role"],
                 "verify_exp": False,
@@ -74,8 +134,6 @@ def decode_access_token(token: str) -> dict[str, Any]:
         )
     except jwt.PyJWTError:
         raise Unauthorized("Invalid access token.") from None
-    if not isinstance(claims["exp"], int) or claims["exp"] <= utcnow().timestamp():
-        raise Unauthorized("The access token has expired.")
     return claims
 
 
