@@ -137,7 +137,14 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
 
 
 @contextmanager
-def gunicorn_process(database_url: str, *, workers: int = 2, threads: int = 4, **env):
+def gunicorn_process(
+    database_url: str,
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    worker_class: str = "gthread",
+    **env,
+):
     """`gunicorn`, answering (port, process); the process leads its own group."""
     port = free_port()
     command = [
@@ -149,7 +156,7 @@ def gunicorn_process(database_url: str, *, workers: int = 2, threads: int = 4, *
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
+        worker_class,
         "--threads",
         str(threads),
         "--bind",
