@@ -16,6 +16,7 @@ standard library encodes the page instead.
 """
 
 import json
+import keyword
 import uuid
 from collections.abc import Callable
 from datetime import date, datetime
@@ -37,23 +38,76 @@ def compile_dump(schema: Schema) -> Dump:
     if any(schema._hooks[tag] for tag in ("pre_dump", "post_dump")):
         raise TypeError(f"{type(schema).__name__}: dump hooks do not compile")
     plan = [
-        (
-            field.data_key or name,
-            _getter(schema, field.attribute or name),
-            _convert(field),
-        )
+        (field.data_key or name, field.attribute or name, _convert(field))
         for name, field in schema.dump_fields.items()
+    ]
+    getters = [_getter(schema, attr) for _key, attr, _convert_ in plan]
+    exact = _exact_dump(plan, getters)
+    return _generated_dump(schema, plan, getters, exact)
+
+
+def _exact_dump(plan, getters) -> Dump:
+    """Field by field, as marshmallow does: a missing attribute leaves its key out."""
+    steps = [
+        (key, get, convert)
+        for (key, _attr, (convert, _kinds)), get in zip(plan, getters, strict=True)
     ]
 
     def dump(obj) -> dict:
         out = {}
-        for key, get, convert in plan:
+        for key, get, convert in steps:
             value = get(obj)
             if value is not missing:
                 out[key] = value if value is None or convert is None else convert(value)
         return out
 
     return dump
+
+
+def _generated_dump(schema: Schema, plan, getters, exact: Dump) -> Dump:
+    """The same, as straight-line Python generated once (no per-field calls).
+
+    Plain attributes are read directly; an object lacking one (AttributeError)
+    is dumped by `exact` instead, so a missing attribute still omits its key.
+    """
+    plain = type(schema).get_attribute is ObjectSchema.get_attribute
+    namespace: dict[str, Any] = {"_missing": missing, "_exact": exact}
+    lines = ["def dump(obj):", "    try:", "        out = {}"]
+    for i, ((key, attr, (convert, kinds)), get) in enumerate(
+        zip(plan, getters, strict=True)
+    ):
+        namespace[f"_g{i}"], namespace[f"_c{i}"] = get, convert
+        namespace[f"_k{i}"] = kinds
+        direct = plain and attr not in schema.derived and _identifier(attr)
+        if direct:
+            lines.append(f"        v = obj.{attr}")
+        elif type(schema).get_attribute is Schema.get_attribute:
+            # marshmallow reads a dict's key first: the common case, inline.
+            keyed = f"obj.__class__ is dict and {attr!r} in obj"
+            lines.append(f"        v = obj[{attr!r}] if {keyed} else _g{i}(obj)")
+        else:
+            lines.append(f"        v = _g{i}(obj)")
+        value = (
+            "v"
+            if convert is None
+            else f"v if v is None or v.__class__ in _k{i} else _c{i}(v)"
+        )
+        store = f"out[{key!r}] = {value}"
+        if direct or (plain and attr in schema.derived):
+            lines.append(f"        {store}")
+        else:
+            lines.append(f"        if v is not _missing: {store}")
+    lines += [
+        "        return out",
+        "    except AttributeError:",
+        "        return _exact(obj)",
+    ]
+    exec("\n".join(lines), namespace)  # noqa: S102 (generated from the schema above)
+    return namespace["dump"]
+
+
+def _identifier(attr: str) -> bool:
+    return attr.isidentifier() and not keyword.iskeyword(attr)
 
 
 def _getter(schema: Schema, attr: str) -> Callable[[Any], Any]:
@@ -68,26 +122,25 @@ def _getter(schema: Schema, attr: str) -> Callable[[Any], Any]:
     return lambda obj: schema.get_attribute(obj, attr, missing)
 
 
-def _convert(field: fields.Field) -> Callable[[Any], Any] | None:
-    """What a non-null value needs before encoding (None: nothing)."""
+def _convert(field: fields.Field) -> tuple[Callable[[Any], Any] | None, tuple]:
+    """What a non-null value needs before encoding, and the types that need nothing."""
     kind = type(field)
     if field.dump_default is not missing or not field._CHECK_ATTRIBUTE:
         raise TypeError(f"{field.name}: defaults and methods do not compile")
     if isinstance(field, fields.Nested) and not field.many:
-        nested = compile_dump(field.schema)
-        return nested
+        return compile_dump(field.schema), ()
     if kind in (fields.DateTime, fields.AwareDateTime) and field.format in _ISO_FORMATS:
-        return _iso
+        return _iso, (datetime,)
     if kind is fields.UUID:
-        return _uuid
+        return _uuid, (uuid.UUID, str)
     if kind._serialize is fields.String._serialize:
-        return _text
+        return _text, (str,)
     if kind is fields.Integer and not field.as_string:
-        return _typed(int)
+        return int, (int,)
     if kind is fields.Float and not field.as_string:
-        return _typed(float)
+        return float, (float,)
     if kind is fields.Dict and field.key_field is None and field.value_field is None:
-        return _typed(dict)
+        return dict, (dict,)
     raise TypeError(f"{field.name}: {kind.__name__} does not compile")
 
 
@@ -101,10 +154,6 @@ def _uuid(value):
 
 def _text(value):
     return value if type(value) is str else ensure_text_type(value)
-
-
-def _typed(kind: type) -> Callable[[Any], Any]:
-    return lambda value: value if type(value) is kind else kind(value)
 
 
 def _default(value):

@@ -163,7 +163,8 @@ def dump_with(schema: Schema, status: int = 200, *, name: str | None = None):
         def wrapper(*args, **kwargs):
             result = func(*args, **kwargs)
             headers = {}
-            if isinstance(result, tuple):
+            # (body, headers); a named tuple (a result row) is a body.
+            if type(result) is tuple:
                 result, headers = result
             return schema.dump(result), status, headers
 

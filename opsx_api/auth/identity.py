@@ -20,6 +20,7 @@ from opsx_api.actor import Actor
 from opsx_api.auth.tokens import decode_access_token
 from opsx_api.clock import utcnow
 from opsx_api.errors import Forbidden, Unauthorized
+from opsx_api.prepared import ReadQuery
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,7 +97,7 @@ def uuid_claim(claims: dict[str, Any], name: str) -> uuid.UUID:
         raise Unauthorized("Invalid access token.") from None
 
 
-_SESSION_WITH_USER = (
+_SESSION_WITH_USER = ReadQuery(
     select(
         *DeviceSession.__table__.columns,
         User.status.label("user_status"),
@@ -109,10 +110,12 @@ _SESSION_WITH_USER = (
 
 
 def _device_identity(claims: dict[str, Any]) -> Identity:
-    # One indexed Core query per request: no ORM objects on the hot path.
+    # One indexed query per request, prepared once per pooled connection
+    # (opsx_api/prepared.py): no ORM objects, no planning on the hot path.
     session_id = uuid_claim(claims, "sid")
     user_id = uuid_claim(claims, "sub")
-    row = db.read_one(_SESSION_WITH_USER, {"sid": session_id})
+    rows = _SESSION_WITH_USER.all({"sid": session_id})
+    row = rows[0] if rows else None
     if (
         row is None
         or row.revoked_at is not None

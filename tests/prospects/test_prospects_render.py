@@ -144,3 +144,15 @@ def test_an_integer_orjson_refuses_falls_back_to_the_standard_encoder():
         "n": 2**70,
         "at": "2026-01-01T00:00:00+00:00",
     }
+
+
+def test_an_object_missing_an_attribute_dumps_as_marshmallow_does():
+    class Partial:
+        id = uuid.UUID(int=7)
+        name = "Partial"
+        version = 2
+        lat = lng = None
+
+    rendered = json.loads(dumps(render(Partial())))
+    assert rendered == schema.dump(Partial())
+    assert "email" not in rendered and rendered["etag"].endswith('.2"')
