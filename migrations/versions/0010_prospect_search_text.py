@@ -14,14 +14,14 @@ On a large PostgreSQL table, adding a stored column rewrites the table: run it
 in a maintenance window (about 30 s per 100,000 prospects here).
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-01 04:00:00
 """
 
 from alembic import op
 
 revision = "0010"
-down_revision = "0006"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
