@@ -54,15 +54,16 @@ def seed_opsx(url: str, count: int) -> dict:
     """A client with an admin, LOGIN_USERS members and `count` prospects."""
     os.environ.update(app_env(url, OPSX_ARGON2_PROFILE="owasp"))
     from opsx_api import create_app, db
+    from opsx_api.actor import Actor
     from opsx_api.services import clients, users
 
     app = create_app()
-    with app.app_context():
+    with app.app_context(), db.unit_of_work():
         client = clients.create_client(
             name="Versus Co",
             device_policy="replace",
             admin={"email": "admin@versus.test", "name": "Admin", "password": PASSWORD},
-            actor=None,
+            actor=Actor.system(),
         )
         for n in range(LOGIN_USERS):
             users.create_user(
@@ -71,8 +72,9 @@ def seed_opsx(url: str, count: int) -> dict:
                 name=f"Field {n}",
                 role="member",
                 password=PASSWORD,
-                actor=None,
+                actor=Actor.system(),
             )
+    with app.app_context():
         db.get_db().dispose()
     prospects.seed(url, client.id, count)
     middle = _middle_cursor(url, client.id, count)
@@ -219,6 +221,8 @@ class Side:
         result = load(seconds)
         if result.errors:
             raise RuntimeError(f"{self.name}: {result.errors} failed requests")
+        if not result.requests:
+            raise RuntimeError(f"{self.name}: nothing answered; raise --seconds")
         return result
 
 
