@@ -14,10 +14,12 @@ by the engine listener below.
 """
 
 import sqlite3
+from typing import Any
 
 from sqlalchemy import Text, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement
 
 # Characters that separate words: ASCII spaces and punctuation, and the few
@@ -55,12 +57,12 @@ def fold(value: str | None) -> str | None:
 
 
 @event.listens_for(Engine, "connect")
-def _register_fold(dbapi_connection, _record) -> None:
+def _register_fold(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.create_function("opsx_fold", 1, fold, deterministic=True)
 
 
-class SearchTextExpression(ColumnElement):
+class SearchTextExpression(ColumnElement[str]):
     """The generated column's expression, rendered for each dialect."""
 
     inherit_cache = True
@@ -68,11 +70,18 @@ class SearchTextExpression(ColumnElement):
 
 
 @compiles(SearchTextExpression, "postgresql")
-def _postgresql(_element, compiler, **_kw) -> str:
-    # post_process_text doubles `%` for drivers with %-style parameters.
-    return compiler.post_process_text(postgresql_expression())
+def _postgresql(
+    _element: SearchTextExpression, compiler: SQLCompiler, **_kw: Any
+) -> str:
+    return _text(compiler, postgresql_expression())
 
 
 @compiles(SearchTextExpression)
-def _other(_element, compiler, **_kw) -> str:
-    return compiler.post_process_text(sqlite_expression())
+def _other(_element: SearchTextExpression, compiler: SQLCompiler, **_kw: Any) -> str:
+    return _text(compiler, sqlite_expression())
+
+
+def _text(compiler: SQLCompiler, sql: str) -> str:
+    # post_process_text doubles `%` for drivers with %-style parameters.
+    process: Any = compiler.post_process_text  # untyped in SQLAlchemy
+    return str(process(sql))

@@ -18,7 +18,10 @@ On SQLite a `ReadQuery` is an ordinary Core query on the reader.
 import hashlib
 import re
 from collections import namedtuple
+from collections.abc import Callable
+from typing import Any
 
+from sqlalchemy import Connection, Select
 from sqlalchemy.exc import ProgrammingError
 
 from opsx_api import db
@@ -30,20 +33,20 @@ _SESSION_SETUP = "SET plan_cache_mode = force_generic_plan; SET TIME ZONE 'UTC'"
 class ReadQuery:
     """One SELECT with named bind parameters, run as a prepared statement."""
 
-    def __init__(self, statement):
+    def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
         self._postgresql: tuple[str, str, str, list[str]] | None = None
-        self._defaults: dict = {}
-        self._row: type | None = None
+        self._defaults: dict[str, Any] = {}
+        self._make_row: Callable[[Any], Any] | None = None
 
-    def all(self, params: dict) -> list:
+    def all(self, params: dict[str, Any]) -> list[Any]:
         database = db.get_db()
         with database.reader.connect() as connection:
             if database.dialect != "postgresql":
-                return connection.execute(self.statement, params).all()
+                return list(connection.execute(self.statement, params).all())
             return self._execute(connection, params)
 
-    def _execute(self, connection, params: dict) -> list:
+    def _execute(self, connection: Connection, params: dict[str, Any]) -> list[Any]:
         name, prepare, execute, order = self._compiled(connection)
         values = self._defaults | params
         arguments = tuple(values[key] for key in order)
@@ -61,17 +64,17 @@ class ReadQuery:
             prepared.clear()
             raise
         with result:
-            if self._row is None:
-                names = [column[0] for column in result.cursor.description]
-                self._row = namedtuple("Row", names)
-            return list(map(self._row._make, result.cursor.fetchall()))
+            if self._make_row is None:
+                names = tuple(column[0] for column in result.cursor.description)
+                self._make_row = _row_type(names)._make
+            return list(map(self._make_row, result.cursor.fetchall()))
 
-    def _compiled(self, connection) -> tuple[str, str, str, list[str]]:
+    def _compiled(self, connection: Connection) -> tuple[str, str, str, list[str]]:
         if self._postgresql is None:
             compiled = self.statement.compile(dialect=connection.dialect)
             order: list[str] = []
 
-            def positional(match: re.Match) -> str:
+            def positional(match: re.Match[str]) -> str:
                 key = match.group(1)
                 if key is None:
                     return "%"
@@ -94,3 +97,9 @@ class ReadQuery:
                 order,
             )
         return self._postgresql
+
+
+def _row_type(names: tuple[str, ...]) -> Any:
+    """A named-tuple class for a result's columns (known only at run time)."""
+    make: Any = namedtuple
+    return make("Row", names)

@@ -78,7 +78,7 @@ def _generated_dump(schema: Schema, plan, getters, exact: Dump) -> Dump:
     ):
         namespace[f"_g{i}"], namespace[f"_c{i}"] = get, convert
         namespace[f"_k{i}"] = kinds
-        direct = plain and attr not in schema.derived and _identifier(attr)
+        direct = plain and attr not in _derived(schema) and _identifier(attr)
         if direct:
             lines.append(f"        v = obj.{attr}")
         elif type(schema).get_attribute is Schema.get_attribute:
@@ -93,7 +93,7 @@ def _generated_dump(schema: Schema, plan, getters, exact: Dump) -> Dump:
             else f"v if v is None or v.__class__ in _k{i} else _c{i}(v)"
         )
         store = f"out[{key!r}] = {value}"
-        if direct or (plain and attr in schema.derived):
+        if direct or (plain and attr in _derived(schema)):
             lines.append(f"        {store}")
         else:
             lines.append(f"        if v is not _missing: {store}")
@@ -115,7 +115,7 @@ def _getter(schema: Schema, attr: str) -> Callable[[Any], Any]:
         raise TypeError(f"{type(schema).__name__}.{attr}: dotted attributes")
     accessor = type(schema).get_attribute
     if accessor is ObjectSchema.get_attribute:
-        derive = schema.derived.get(attr)
+        derive = _derived(schema).get(attr)
         return derive or (lambda obj: getattr(obj, attr, missing))
     if accessor is Schema.get_attribute:
         return lambda obj: get_value(obj, attr, missing)
@@ -129,17 +129,25 @@ def _convert(field: fields.Field) -> tuple[Callable[[Any], Any] | None, tuple]:
         raise TypeError(f"{field.name}: defaults and methods do not compile")
     if isinstance(field, fields.Nested) and not field.many:
         return compile_dump(field.schema), ()
-    if kind in (fields.DateTime, fields.AwareDateTime) and field.format in _ISO_FORMATS:
+    if (
+        kind in (fields.DateTime, fields.AwareDateTime)
+        and getattr(field, "format", None) in _ISO_FORMATS
+    ):
         return _iso, (datetime,)
     if kind is fields.UUID:
         return _uuid, (uuid.UUID, str)
     if kind._serialize is fields.String._serialize:
         return _text, (str,)
-    if kind is fields.Integer and not field.as_string:
+    if kind is fields.Integer and not getattr(field, "as_string", False):
         return int, (int,)
-    if kind is fields.Float and not field.as_string:
+    if kind is fields.Float and not getattr(field, "as_string", False):
         return float, (float,)
-    if kind is fields.Dict and field.key_field is None and field.value_field is None:
+    mapping: Any = field  # a Dict field when `kind` says so
+    if (
+        kind is fields.Dict
+        and mapping.key_field is None
+        and mapping.value_field is None
+    ):
         return dict, (dict,)
     raise TypeError(f"{field.name}: {kind.__name__} does not compile")
 
@@ -176,3 +184,9 @@ def json_response(payload, status: int = 200, headers=None) -> Response:
     return current_app.response_class(
         dumps(payload), status=status, headers=headers, mimetype="application/json"
     )
+
+
+def _derived(schema: Schema) -> dict[str, Any]:
+    """The schema's derived attributes (`ObjectSchema.derived`), if it has any."""
+    derived: dict[str, Any] = getattr(schema, "derived", {})
+    return derived

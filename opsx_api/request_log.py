@@ -75,7 +75,7 @@ def _record(status: int) -> logging.LogRecord:
         __file__,
         0,
         "request",
-        None,
+        (),
         None,
         extra={"payload": payload},
     )

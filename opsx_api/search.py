@@ -53,14 +53,14 @@ class ProspectSearch:
 
 def prospect_search(term: str | None) -> ProspectSearch | None:
     """The search for `term`, or None when it filters nothing."""
-    term = (term or "").strip()
-    if not term:
+    text = (term or "").strip()
+    if not text:
         return None
-    folded = fold(term)
-    if len(term) <= SHORT_TERM:
-        word = "".join(ch for ch in term.lower() if ch not in SEPARATORS)
+    folded = fold(text)
+    if len(text) <= SHORT_TERM:
+        word = "".join(ch for ch in text.lower() if ch not in SEPARATORS)
         return ProspectSearch(f"% {escape_like(word)}%") if word else None
-    pattern = f"%{escape_like(folded)}%"
-    if not any(ch in SEPARATORS for ch in term):
+    pattern = f"%{escape_like(folded or '')}%"
+    if not any(ch in SEPARATORS for ch in text):
         return ProspectSearch(pattern)
-    return ProspectSearch(pattern, f"%{escape_like(term.lower())}%")
+    return ProspectSearch(pattern, f"%{escape_like(text.lower())}%")

@@ -56,7 +56,7 @@ class VerifiedTokens:
 
 def _verified_tokens() -> VerifiedTokens:
     extensions = current_app.extensions
-    cache = extensions.get("opsx_verified_tokens")
+    cache: VerifiedTokens | None = extensions.get("opsx_verified_tokens")
     if cache is None:
         cache = extensions.setdefault("opsx_verified_tokens", VerifiedTokens())
     return cache

@@ -22,7 +22,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 
 from models import Prospect
 from opsx_api.pagination import Page, decode_cursor, page_from
@@ -55,7 +65,8 @@ LISTED = (
 )
 SEARCHED = (_C.name, _C.phone, _C.email)
 _KEYS = ("created_at", "id")
-_QUERIES: dict[tuple, ReadQuery] = {}
+Filters = tuple[str, ...]
+_QUERIES: dict[tuple[str, Filters, str | None], ReadQuery] = {}
 
 
 def list_prospects(
@@ -63,8 +74,8 @@ def list_prospects(
 ) -> Page:
     """A page of live prospects (result rows), newest first: `q`, `status`, ..."""
     limit = args["limit"]
-    values: dict = {"client_id": client_id, "limit": limit + 1}
-    filters = []
+    values: dict[str, Any] = {"client_id": client_id, "limit": limit + 1}
+    filters: list[str] = []
     if args.get("status"):
         values["status"] = args["status"]
         filters.append("status")
@@ -89,8 +100,10 @@ def list_prospects(
     return page_from(rows, limit, _KEYS)
 
 
-def _search(filters: tuple, search: ProspectSearch, values: dict) -> list:
-    full = values["limit"]
+def _search(
+    filters: Filters, search: ProspectSearch, values: dict[str, Any]
+) -> list[Any]:
+    full: int = values["limit"]
     walk = _query("walk", filters, search.shape)
     rows = walk.all(values | {"walk": PROBE_ROWS})
     if len(rows) >= full:
@@ -103,7 +116,7 @@ def _search(filters: tuple, search: ProspectSearch, values: dict) -> list:
     return _query("index", filters, search.shape).all(values)
 
 
-def _query(kind: str, filters: tuple, shape: str | None) -> ReadQuery:
+def _query(kind: str, filters: Filters, shape: str | None) -> ReadQuery:
     key = (kind, filters, shape)
     query = _QUERIES.get(key)
     if query is None:
@@ -111,11 +124,11 @@ def _query(kind: str, filters: tuple, shape: str | None) -> ReadQuery:
     return query
 
 
-def _param(name: str, column):
+def _param(name: str, column: ColumnElement[Any]) -> BindParameter[Any]:
     return bindparam(name, type_=column.type)
 
 
-def _conditions(filters: tuple, c=_C) -> list:
+def _conditions(filters: Filters, c: Any = _C) -> list[ColumnElement[bool]]:
     conditions = [c.client_id == _param("client_id", c.client_id)]
     conditions.append(c.deleted_at.is_(None))
     if "status" in filters:
@@ -130,23 +143,23 @@ def _conditions(filters: tuple, c=_C) -> list:
     return conditions
 
 
-def _matches(shape: str, c=_C):
-    folded = c.search_text.like(bindparam("folded"), escape="\\")
+def _matches(shape: str | None, c: Any = _C) -> ColumnElement[bool]:
+    folded: ColumnElement[bool] = c.search_text.like(bindparam("folded"), escape="\\")
     if shape == "folded":
         return folded
-    literal = bindparam("literal")
+    literal: BindParameter[str] = bindparam("literal")
     columns = (c.name, c.phone, c.email)
     return and_(
         folded, or_(*(func.lower(x).like(literal, escape="\\") for x in columns))
     )
 
 
-def _newest_first(c=_C) -> tuple:
+def _newest_first(c: Any = _C) -> tuple[ColumnElement[Any], ...]:
     return (c.created_at.desc(), c.id.desc())
 
 
-def _build(kind: str, filters: tuple, shape: str | None):
-    limit = bindparam("limit")
+def _build(kind: str, filters: Filters, shape: str | None) -> Select[Any]:
+    limit: BindParameter[int] = bindparam("limit")
     if kind == "page":
         stmt = select(*LISTED).where(*_conditions(filters))
         return stmt.order_by(*_newest_first()).limit(limit)

@@ -13,15 +13,15 @@ index a plain b-tree; SQLite searches by scanning either way.
 On a large PostgreSQL table, adding a stored column rewrites the table: run it
 in a maintenance window (about 30 s per 100,000 prospects here).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-01 04:00:00
 """
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
