@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from admin.purge import PURGE_STEPS
 from models import (
     AuditEvent,
     DeviceSession,
@@ -15,6 +14,7 @@ from models import (
     SpentRefreshToken,
 )
 from opsx_api import clock, db
+from opsx_api.services.retention import STEPS as PURGE_STEPS
 from tests.push.helpers import notify
 
 
