@@ -14,6 +14,7 @@ LINK_PURPOSES = (
     "email_confirmation",
     "newsletter_unsubscribe",
     "referral_removal",
+    "deletion_cancel",
 )
 
 
@@ -30,7 +31,7 @@ class LinkToken(UUIDPrimaryKey, Base):
     __table_args__ = (
         CheckConstraint(
             "purpose IN ('invitation', 'password_reset', 'email_confirmation',"
-            " 'newsletter_unsubscribe', 'referral_removal')",
+            " 'newsletter_unsubscribe', 'referral_removal', 'deletion_cancel')",
             name="purpose_known",
         ),
         Index("ix_link_tokens_user_id_purpose", "user_id", "purpose"),

@@ -58,6 +58,9 @@ class User(UUIDPrimaryKey, Base):
     deactivated_at: Mapped[datetime | None]
     # Self-service deletion: personal data is erased after this moment by `purge`.
     erase_after: Mapped[datetime | None]
+    # When `purge` erased the person: the row stays, anonymised, for the ids
+    # that point at it (audit events, prospects they created).
+    erased_at: Mapped[datetime | None]
     # When the latest invitation was sent (its link lives 72 hours).
     invited_at: Mapped[datetime | None]
     # A new address the user asked for (PATCH /me), waiting for the link sent to

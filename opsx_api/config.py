@@ -86,6 +86,12 @@ SETTINGS = [
     Setting("EMAIL_BACKOFF_MAX_SECONDS", 1800.0, float, "longest email retry delay"),
     Setting("EMAIL_RETENTION_DAYS", 30, int, "finished emails kept (bodies blanked)"),
     Setting("LOG_REQUESTS", True, _bool, "one JSON log line per request"),
+    Setting(
+        "LOG_IP",
+        "truncated",
+        help="client IP in the request log: full | truncated | none",
+    ),
+    Setting("DELETION_GRACE_DAYS", 30, int, "self-deleted accounts are erased after"),
     Setting("DB_POOL_SIZE", 10, int, "database connections kept per process"),
     Setting("DB_POOL_PRE_PING", False, _bool, "test each pooled connection first"),
     Setting("REQUEST_COUNT_FLUSH_SECONDS", 60, int, "write request counts this often"),
@@ -188,6 +194,8 @@ def _fill_defaults(config: dict[str, Any]) -> None:
         config["FCM_ENDPOINT"] = "http://127.0.0.1:9099"
     if not 1 <= config["FIELDS_KEY_MAX_LENGTH"] <= 255:
         raise ConfigError("OPSX_FIELDS_KEY_MAX_LENGTH must be between 1 and 255")
+    if config["LOG_IP"] not in ("full", "truncated", "none"):
+        raise ConfigError("OPSX_LOG_IP must be full, truncated or none")
     if config["ARGON2_PROFILE"] not in ("owasp", "strong", "test"):
         raise ConfigError("OPSX_ARGON2_PROFILE must be owasp, strong or test")
     if production and config["ARGON2_PROFILE"] == "test":

@@ -3,16 +3,22 @@
 Kept cheap, since every request pays it: the id is 16 random bytes in hex,
 and the record is made directly (no search of the caller's frame, which the
 line never shows; no formatting when INFO is off).
+
+The client's IP is logged as `OPSX_LOG_IP` says: `truncated` by default (the
+/24 of an IPv4 address, the /48 of an IPv6 one: enough to see a network, not a
+person), `full`, or `none`.
 """
 
+import ipaddress
 import json
 import logging
 import re
 import secrets
 import sys
 import time
+from functools import lru_cache
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 
 log = logging.getLogger("opsx.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -61,7 +67,7 @@ def _record(status: int) -> logging.LogRecord:
     client_id = identity.client_id if identity else None
     payload = {
         "request_id": g.get("request_id"),
-        "ip": request.remote_addr,
+        "ip": logged_ip(request.remote_addr, current_app.config["LOG_IP"]),
         "method": request.method,
         "path": request.path,
         "status": status,
@@ -79,3 +85,20 @@ def _record(status: int) -> logging.LogRecord:
         None,
         extra={"payload": payload},
     )
+
+
+@lru_cache(maxsize=4096)
+def logged_ip(address: str | None, policy: str) -> str | None:
+    """The address as the log keeps it under `policy` (full, truncated, none)."""
+    if address is None or policy == "none":
+        return None
+    if policy == "full":
+        return address
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)

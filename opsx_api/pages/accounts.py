@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 
 from opsx_api.errors import ValidationFailed
 from opsx_api.pages import PAGES, LinkPage
-from opsx_api.services import accounts, email_change
+from opsx_api.services import accounts, deletion, email_change
 
 
 def set_password(token: str, form: MultiDict):
@@ -32,6 +32,13 @@ for purpose, title in (
         done_template="pages/password_set.html",
         act=set_password,
     )
+PAGES["deletion_cancel"] = LinkPage(
+    purpose="deletion_cancel",
+    title="Keep your account",
+    template="pages/cancel_deletion.html",
+    done_template="pages/deletion_cancelled.html",
+    act=lambda token, _form: deletion.cancel_from_link(token),
+)
 PAGES["email_confirmation"] = LinkPage(
     purpose="email_confirmation",
     title="Confirm your new email address",

@@ -147,3 +147,15 @@ class DeactivationReceiptSchema(Schema):
     sessions_revoked = fields.Integer()
     push_tokens_removed = fields.Integer()
     pushes_cancelled = fields.Integer()
+
+
+class DeletionRequestSchema(Schema):
+    """`POST /me/deletion`: the account's password, to prove it is the owner."""
+
+    password = Password(required=True)
+
+
+class DeletionScheduledSchema(Schema):
+    erase_after = fields.AwareDateTime(
+        metadata={"description": "when the personal data is erased (cancellable until)"}
+    )

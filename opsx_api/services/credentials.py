@@ -22,11 +22,15 @@ import uuid
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
+from sqlalchemy import select
 
 from models import User
+from opsx_api import db
 from opsx_api.auth import passwords
+from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
-from opsx_api.services import sessions, support
+from opsx_api.errors import Forbidden
+from opsx_api.services import sessions, support, throttle
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,21 @@ def check_password(password: str, *, email: str = "", name: str = "") -> None:
     problems = passwords.password_problems(password, email=email, name=name)
     if problems:
         raise ValidationError({"password": problems})
+
+
+def confirm_own_password(identity: Identity, password: str, *, ip: str | None) -> User:
+    """The caller's user, locked, once `password` proved to be theirs.
+
+    A wrong one is 403 `invalid_credentials` and counts as a failed login (429
+    once throttled): the attempt is reserved before the hash is verified.
+    """
+    email = db.read_one(select(User.email).where(User.id == identity.user_id), {})[0]
+    attempt = throttle.reserve_login(email, ip)
+    user = sessions.lock_user(identity.user_id)
+    if not passwords.verify_password(user.password_hash, password):
+        raise Forbidden("The password is wrong.", code="invalid_credentials")
+    throttle.succeeded(attempt)
+    return user
 
 
 def end_sessions(

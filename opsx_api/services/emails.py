@@ -22,6 +22,7 @@ SUBJECTS = {
     "email_confirmation": "Confirm your new OpsX email address",
     "email_change_notice": "Your OpsX email address is about to change",
     "email_taken_notice": "Someone tried to use this address on OpsX",
+    "deletion_scheduled": "Your OpsX account will be deleted",
 }
 
 

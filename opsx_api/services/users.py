@@ -18,7 +18,7 @@ from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
-from opsx_api.errors import Conflict, Forbidden
+from opsx_api.errors import Conflict
 from opsx_api.pagination import Page, keyset_page
 from opsx_api.search import contains
 from opsx_api.services import (
@@ -28,7 +28,6 @@ from opsx_api.services import (
     links,
     outbox,
     sessions,
-    throttle,
 )
 from opsx_api.services.auth import TokenPair, pair_for
 from opsx_api.tenancy import of_client
@@ -143,11 +142,7 @@ def change_password(
         select(User.email, User.name).where(User.id == identity.user_id), {}
     )
     credentials.check_password(new, email=email, name=name)
-    attempt = throttle.reserve_login(email, ip)
-    user = sessions.lock_user(identity.user_id)
-    if not passwords.verify_password(user.password_hash, current):
-        raise Forbidden("The current password is wrong.", code="invalid_credentials")
-    throttle.succeeded(attempt)
+    user = credentials.confirm_own_password(identity, current, ip=ip)
     device = identity.session
     ended = credentials.set_password(
         user, new, reason="password_changed", quiet_id=device.id
@@ -233,7 +228,12 @@ def reactivate(user: User, *, actor: Actor) -> User:
     at the deactivation, so the admin sends a new invitation.
     """
     user = sessions.lock_user(user.id)
+    if user.erased_at is not None:
+        raise Conflict(
+            "This account was deleted at the person's request.", code="account_erased"
+        )
     was = user.status
+    links.revoke(user.id, ("deletion_cancel",))  # a later deletion needs a new one
     user.status = "active" if user.password_hash else "invited"
     user.deactivated_at = None
     user.erase_after = None

@@ -38,7 +38,7 @@ from models import (
     User,
 )
 from opsx_api import db
-from opsx_api.services import idempotency, links, sessions
+from opsx_api.services import deletion, idempotency, links, sessions
 from opsx_api.services.prospects import retention as prospect_retention
 
 Step = Callable[[datetime, bool], int]
@@ -228,7 +228,17 @@ def deleted_prospects(_now: datetime, dry_run: bool) -> int:
     return prospect_retention.scrub_deleted(dry_run=dry_run)
 
 
+def erased_people(now: datetime, dry_run: bool) -> int:
+    """Erase people whose self-deletion grace (OPSX_DELETION_GRACE_DAYS) is over."""
+    people = deletion.due(now)
+    if not dry_run:
+        for user in people:
+            deletion.erase_person(user, now)
+    return len(people)
+
+
 STEPS: list[tuple[str, Step]] = [
+    ("people erased after their deletion grace", erased_people),
     ("expired sessions revoked", expired_sessions),
     ("stale push tokens detached", stale_push_tokens),
     ("old revoked sessions deleted", old_sessions),
