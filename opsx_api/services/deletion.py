@@ -108,7 +108,7 @@ def due(now: datetime) -> list[User]:
         User.erased_at.is_(None),
         User.status == "deactivated",
     )
-    return list(db.session().scalars(stmt.with_for_update()))
+    return list(db.session().scalars(stmt.with_for_update(of=User)))
 
 
 def erase_person(user: User, now: datetime) -> None:
