@@ -38,6 +38,60 @@ class Login:
         return self.body["session"]["id"]
 
 
+@dataclass
+class Company:
+    """A client company, its first admin and its members, each logged in once."""
+
+    client: Client
+    admin: User
+    admin_login: Login
+    members: list[User]
+    member_logins: list[Login]
+    factory: "Factory" = field(repr=False)
+
+    @property
+    def member(self) -> User:
+        return self.members[0]
+
+    @property
+    def member_login(self) -> Login:
+        return self.member_logins[0]
+
+    @property
+    def headers(self) -> dict:
+        """The admin's Authorization header."""
+        return self.admin_login.headers
+
+    admin_headers = headers
+
+    @property
+    def member_headers(self) -> dict:
+        return self.member_login.headers
+
+    def relogin(self) -> "Company":
+        """New tokens on the same phones (after the clock moved on)."""
+        self.admin_login = self.factory.login(
+            self.admin, device_id=self.admin_login.device_id
+        )
+        self.member_logins = [
+            self.factory.login(user, device_id=login.device_id)
+            for user, login in zip(self.members, self.member_logins, strict=True)
+        ]
+        return self
+
+    def actor(self, user: User | None = None) -> Actor:
+        """An actor for calling services directly (as the API's Identity would)."""
+        return Actor.of(user or self.admin)
+
+
+def assert_error(response, status: int, code: str) -> dict:
+    """`response` is the one error envelope with `status` and `code`; its error."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == code, error
+    return error
+
+
 class Factory:
     def __init__(self, app, client):
         self.app = app
@@ -60,7 +114,7 @@ class Factory:
 
     def make_user(
         self,
-        client: Client | None = None,
+        client: "Client | Company | None" = None,
         role: str = "member",
         *,
         email: str | None = None,
@@ -68,6 +122,8 @@ class Factory:
         password: str = PASSWORD,
     ) -> User:
         """A user of `client` (or staff when `client` is None)."""
+        if isinstance(client, Company):
+            client = client.client
         email = email or f"{role}-{uuid.uuid4().hex[:8]}@example.test"
         with self.app.app_context(), db.unit_of_work():
             return users.create_user(
@@ -103,6 +159,25 @@ class Factory:
         if expect is not None:
             assert response.status_code == expect, response.get_json()
         return Login(response.status_code, response.get_json(), device_id, user)
+
+    def company(
+        self, *, members: int = 0, push_token: str | None = None, policy="reject"
+    ) -> Company:
+        """A new company whose first admin and `members` members are logged in.
+
+        The admin's phone registers `push_token` when given.
+        """
+        client = self.make_client(policy=policy)
+        admin = self.admin_of(client)
+        people = [self.make_user(client) for _ in range(members)]
+        return Company(
+            client,
+            admin,
+            self.login(admin, push_token=push_token),
+            people,
+            [self.login(user) for user in people],
+            self,
+        )
 
     def admin_of(self, client: Client) -> User:
         from sqlalchemy import select

@@ -1,8 +1,113 @@
-"""Plain HTTP against a served app (gunicorn, `make run`): no test client."""
+"""A served app on loopback (gunicorn, `make run`) and plain HTTP against it.
+
+The benchmarks start their servers with these helpers too.
+"""
 
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_env(database_url: str, **extra: str) -> dict:
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "OPSX_ENV": "development",
+        "OPSX_DATABASE_URL": database_url,
+        "OPSX_LOG_REQUESTS": "false",
+        "OPSX_SECRET_KEY": "bench-secret-key-0123456789-0123456789",
+        "OPSX_JWT_KEYS": "bench=bench-signing-key-0123456789-0123456789",
+        **extra,
+    }
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"],
+        cwd=ROOT,
+        env=app_env(database_url),
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
+    """The app under gunicorn (gthread workers) on a free loopback port."""
+    with gunicorn_process(database_url, workers=workers, threads=threads, **env) as (
+        port,
+        _process,
+    ):
+        yield port
+
+
+@contextmanager
+def gunicorn_process(
+    database_url: str,
+    *,
+    workers: int = 2,
+    threads: int = 4,
+    worker_class: str = "gthread",
+    **env,
+):
+    """`gunicorn`, answering (port, process); the process leads its own group."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "gunicorn.conf.py",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        worker_class,
+        "--threads",
+        str(threads),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        "wsgi:app",
+    ]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=app_env(database_url, **env),
+        start_new_session=True,
+    )
+    try:
+        _wait_until_up(port)
+        yield port, process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not come up")
 
 
 def post_json(url: str, body: dict, headers: dict | None = None) -> tuple[int, dict]:

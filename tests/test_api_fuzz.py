@@ -43,8 +43,8 @@ MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 def seed_company(app, factory) -> tuple[dict, dict[str, str]]:
     """A company through the real API: the admin's headers and ids of real rows."""
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     member = factory.login(factory.make_user(company), push_token="fuzz-phone")
     api, headers = factory.client, admin.headers
 

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from bench.server import gunicorn
 from models import Prospect
 from opsx_api import db
 from tests.conftest import TEST_CONFIG
+from tests.live import gunicorn
 from tests.test_errors import assert_envelope
 
 IMPORT = "/api/v1/prospects/import"

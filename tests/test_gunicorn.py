@@ -8,7 +8,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.server import free_port
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

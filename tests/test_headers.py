@@ -26,7 +26,7 @@ def assert_no_store(response):
 
 
 def test_answers_with_tokens_are_no_store(client, factory, kit):
-    company = kit.company()
+    company = factory.company()
     login = company.admin_login
     refreshed = client.post(
         f"{API}/auth/refresh", json={"refresh_token": login.refresh}
@@ -51,8 +51,8 @@ def test_answers_with_tokens_are_no_store(client, factory, kit):
 
 
 def test_answers_with_personal_data_are_no_store(client, factory, kit):
-    company = kit.company()
-    headers = kit.relogin(company).headers
+    company = factory.company()
+    headers = company.relogin().headers
     prospect = client.post(
         f"{API}/prospects", json={"name": "Ada Lovelace"}, headers=headers
     ).get_json()

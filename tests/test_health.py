@@ -2,6 +2,7 @@
 
 from opsx_api import create_app
 from tests.conftest import TEST_CONFIG
+from tests.factories import assert_error
 
 
 def test_ready_when_the_database_answers(client):
@@ -15,8 +16,7 @@ def test_not_ready_when_the_database_is_down_but_still_alive():
     app = create_app({**TEST_CONFIG, "DATABASE_URL": unreachable})
     http = app.test_client()
     response = http.get("/api/v1/ready")
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert_error(response, 503, "service_unavailable")
     assert http.get("/api/v1/health").status_code == 200
 
 
@@ -31,8 +31,7 @@ def test_requests_needing_the_database_fail_closed_when_it_is_down():
             "device": {"id": "d", "platform": "ios"},
         },
     )
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert_error(response, 503, "service_unavailable")
 
 
 def test_authenticated_request_is_503_not_401_when_the_database_is_down():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.server import free_port
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

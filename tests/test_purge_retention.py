@@ -62,7 +62,7 @@ def test_support_session_ips_are_purged_after_retention(factory, client, runner,
     from tests.support.kit import SupportKit
 
     kit = SupportKit(app, factory, client)
-    company = kit.company()
+    company = factory.company()
     kit.open(kit.staff(), kit.grant(company)["id"])
     with app.app_context():
         [ip] = db.session().scalars(select(SupportSession.ip)).all()

@@ -59,8 +59,3 @@ def live_links(app, user_id, purpose: str) -> int:
             )
         )
         return len(rows.all())
-
-
-def assert_error(response, status: int, code: str) -> None:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.get_json()["error"]["code"] == code

@@ -8,7 +8,6 @@ import pytest
 from opsx_api import clock
 from tests.accounts.helpers import (
     API,
-    assert_error,
     deactivate,
     delivered,
     invite,
@@ -17,7 +16,7 @@ from tests.accounts.helpers import (
     set_password,
     user_row,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
 from tests.push.test_purge import purge
 from tests.support.kit import SupportKit
 
@@ -238,7 +237,7 @@ def test_patch_me_needs_a_token_my_own_login_and_a_good_body(
         client.patch(f"{API}/me", json={"email": new_address()}), 401, "unauthorized"
     )
     kit = SupportKit(app, factory, client)
-    entry = kit.enter(kit.company(), "write")
+    entry = kit.enter(factory.company(), "write")
     as_support = client.patch(
         f"{API}/me", json={"email": new_address()}, headers=entry.headers
     )

@@ -11,7 +11,6 @@ from opsx_api import db
 from tests.accounts.helpers import (
     API,
     NEW_PASSWORD,
-    assert_error,
     deactivate,
     delivered,
     invite,
@@ -20,7 +19,7 @@ from tests.accounts.helpers import (
     set_password,
     user_row,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
 
 
 @pytest.fixture
@@ -257,7 +256,7 @@ def test_invitation_needs_a_token_the_admin_role_and_my_own_user(
     assert_error(client.post(url), 401, "unauthorized")
     member = factory.login(factory.make_user(company_row))
     assert_error(client.post(url, headers=member.headers), 403, "forbidden")
-    outsider = factory.login(factory.admin_of(factory.make_client()))
+    outsider = factory.company().admin_login
     assert_error(client.post(url, headers=outsider.headers), 404, "not_found")
     missing = f"{API}/admin/users/{uuid.uuid4()}/invitation"
     assert_error(client.post(missing, headers=admin.headers), 404, "not_found")

@@ -40,8 +40,8 @@ def snapshot(app) -> dict:
 def test_a_get_on_any_emailed_link_changes_nothing(
     client, app, factory, mailbox, send_mail
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     invited = invite(client, admin).get_json()
     member = factory.make_user(company, name="Rita Reset")
     login = factory.login(member)

@@ -14,14 +14,13 @@ from opsx_api.services import links
 from tests.accounts.helpers import (
     API,
     NEW_PASSWORD,
-    assert_error,
     deactivate,
     delivered,
     invite,
     link_of,
     set_password,
 )
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
 from tests.push.test_purge import purge
 
 
@@ -249,8 +248,8 @@ def test_an_admin_sends_a_reset_link_without_seeing_it(
 
 
 def test_an_admin_reset_is_409_for_invited_and_deactivated_users(client, factory):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     invited = invite(client, admin).get_json()
     gone = factory.make_user(company)
     deactivate(client, admin, gone.id)
@@ -271,7 +270,7 @@ def test_an_admin_reset_needs_a_token_the_admin_role_and_my_own_user(
     assert_error(client.post(url), 401, "unauthorized")
     peer = factory.login(factory.make_user(company))
     assert_error(client.post(url, headers=peer.headers), 403, "forbidden")
-    outsider = factory.login(factory.admin_of(factory.make_client()))
+    outsider = factory.company().admin_login
     assert_error(client.post(url, headers=outsider.headers), 404, "not_found")
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Email)) == 0

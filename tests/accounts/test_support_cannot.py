@@ -5,14 +5,15 @@ from sqlalchemy import func, select
 
 from models import Email, User
 from opsx_api import db
-from tests.accounts.helpers import API, assert_error, invite
+from tests.accounts.helpers import API, invite
+from tests.factories import assert_error
 from tests.support.kit import SupportKit
 
 
 @pytest.mark.parametrize("scope", ["read", "write"])
 def test_a_support_session_cannot_invite_or_send_resets(app, factory, client, scope):
     kit = SupportKit(app, factory, client)
-    company = kit.company()
+    company = factory.company()
     member = factory.make_user(company.client)
     invited = invite(client, company.admin_login).get_json()
     with app.app_context():

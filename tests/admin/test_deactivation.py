@@ -8,6 +8,7 @@ from sqlalchemy import select
 from models import AuditEvent, Notification, PushDelivery
 from opsx_api import db
 from opsx_api.services import outbox
+from tests.factories import assert_error
 
 
 def deactivate(client, admin_login, user_id, **body):
@@ -19,8 +20,8 @@ def deactivate(client, admin_login, user_id, **body):
 
 
 def test_deactivation_revokes_access_on_next_request(factory, client, app):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     login = factory.login(user, push_token="leaver-token")
     assert client.get("/api/v1/me", headers=login.headers).status_code == 200
@@ -37,7 +38,7 @@ def test_deactivation_revokes_access_on_next_request(factory, client, app):
         "pushes_cancelled": 1,
     }
     me = client.get("/api/v1/me", headers=login.headers)
-    assert me.status_code == 401 and me.get_json()["error"]["code"] == "invalid_token"
+    assert_error(me, 401, "invalid_token")
     refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": login.refresh})
     assert refresh.get_json()["error"]["code"] == "invalid_grant"
     again = factory.login(user, expect=401)
@@ -63,8 +64,8 @@ def test_deactivation_revokes_access_on_next_request(factory, client, app):
 
 
 def test_deactivation_is_repeatable(factory, client):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     factory.login(user)
     assert deactivate(client, admin, user.id).get_json()["sessions_revoked"] == 1
@@ -74,8 +75,8 @@ def test_deactivation_is_repeatable(factory, client):
 
 
 def test_reactivation_does_not_bring_sessions_back(factory, client):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     login = factory.login(user)
     deactivate(client, admin, user.id)
@@ -117,8 +118,8 @@ def test_revoke_tokens_keeps_the_account(factory, client, runner):
 def test_requests_after_deactivation_never_succeed_under_concurrency(
     factory, client, app, postgresql_only
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     login = factory.login(user)
     done = threading.Event()
@@ -149,8 +150,7 @@ def test_admin_deactivates_only_own_client_users(factory, client):
     admin_a = factory.login(factory.admin_of(a))
     user_b = factory.make_user(b)
     response = deactivate(client, admin_a, user_b.id)
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")
     missing = deactivate(client, admin_a, uuid.uuid4())
     assert missing.status_code == 404
 
@@ -160,13 +160,12 @@ def test_member_cannot_deactivate(factory, client):
     member = factory.login(factory.make_user(company))
     other = factory.make_user(company)
     response = deactivate(client, member, other.id)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
 def test_deactivate_rejects_unknown_fields(factory, client):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     response = deactivate(client, admin, user.id, reason="x", status="active")
     assert response.status_code == 422

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+from tests.factories import assert_error
+
 
 @pytest.fixture
 def company(factory):
@@ -67,8 +69,7 @@ def test_list_filters_by_status_and_paginates(client, company, factory):
     capped = client.get("/api/v1/admin/users?limit=1000", headers=admin.headers)
     assert capped.status_code == 200
     malformed = client.get("/api/v1/admin/users?cursor=@@@", headers=admin.headers)
-    assert malformed.status_code == 400
-    assert malformed.get_json()["error"]["code"] == "invalid_cursor"
+    assert_error(malformed, 400, "invalid_cursor")
 
 
 def test_search_is_literal(client, company, factory):
@@ -92,8 +93,7 @@ def test_duplicate_email_is_409(client, company):
     _, admin = company
     assert create(client, admin, email="dup@example.test").status_code == 201
     again = create(client, admin, email="DUP@example.test")
-    assert again.status_code == 409
-    assert again.get_json()["error"]["code"] == "email_taken"
+    assert_error(again, 409, "email_taken")
 
 
 def test_weak_password_is_422_with_reason(client, company):
@@ -167,8 +167,7 @@ def test_members_get_403_on_admin_endpoints(client, factory):
         ("delete", f"/api/v1/admin/sessions/{uuid.uuid4()}"),
     ]:
         response = getattr(client, method)(path, json={}, headers=member.headers)
-        assert response.status_code == 403, path
-        assert response.get_json()["error"]["code"] == "forbidden"
+        assert_error(response, 403, "forbidden")
 
 
 def test_admin_endpoints_without_token_are_401(client):

@@ -14,7 +14,7 @@ from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.services import credentials, sessions, users
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
 
 NEW_PASSWORD = "a-brand-new-long-passphrase"
 
@@ -61,11 +61,9 @@ def test_password_change_answers_a_fresh_pair_and_kills_every_earlier_token(
     assert session.get_json()["push_registered"] is True
     # Every earlier token is dead, this device's own included.
     old = client.get("/api/v1/auth/session", headers=login.headers)
-    assert old.status_code == 401
-    assert old.get_json()["error"]["code"] == "invalid_token"
+    assert_error(old, 401, "invalid_token")
     reused = refresh(client, stolen_refresh)
-    assert reused.status_code == 401
-    assert reused.get_json()["error"]["code"] == "invalid_grant"
+    assert_error(reused, 401, "invalid_grant")
     # The new refresh token works, and the new session survived the thief's try.
     assert refresh(client, body["refresh_token"]).status_code == 200
 
@@ -77,11 +75,9 @@ def test_wrong_current_password_counts_as_a_failed_login(factory, client, app):
         login = factory.login(user)
         for _ in range(3):
             wrong = change_password(client, login, current="not-my-password-at-all")
-            assert wrong.status_code == 403
-            assert wrong.get_json()["error"]["code"] == "invalid_credentials"
+            assert_error(wrong, 403, "invalid_credentials")
         throttled = change_password(client, login)  # even the right one, now
-        assert throttled.status_code == 429
-        assert throttled.get_json()["error"]["code"] == "too_many_attempts"
+        assert_error(throttled, 429, "too_many_attempts")
         assert int(throttled.headers["Retry-After"]) > 0
         # The same count guards the login form.
         factory.login(user, expect=429)
@@ -185,9 +181,8 @@ def test_a_login_looping_the_old_password_never_holds_a_session_after_a_change(
     changes. Afterwards no token any of those logins obtained works, and the user
     has no live session.
     """
-    from bench.server import gunicorn
     from tests.conftest import PG_URL, TEST_CONFIG
-    from tests.live import post_json
+    from tests.live import gunicorn, post_json
 
     company = factory.make_client(policy="replace")
     app.config["ARGON2_PROFILE"] = "owasp"  # ~70 ms a verification: a real window

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, DeviceSession
 from opsx_api import db
+from tests.factories import assert_error
 
 
 def live_sessions(app, user_id):
@@ -52,8 +53,7 @@ def test_second_device_replaces_the_first_under_replace(factory, client, app):
     first = factory.login(user, device_id="phone-1", push_token="old-token")
     second = factory.login(user, device_id="phone-2")
     gone = client.get("/api/v1/auth/session", headers=first.headers)
-    assert gone.status_code == 401
-    assert gone.get_json()["error"]["code"] == "invalid_token"
+    assert_error(gone, 401, "invalid_token")
     assert gone.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     assert client.get("/api/v1/auth/session", headers=second.headers).status_code == 200
     refresh = client.post("/api/v1/auth/refresh", json={"refresh_token": first.refresh})

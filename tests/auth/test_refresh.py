@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from opsx_api import clock
+from tests.factories import assert_error
 
 
 def refresh(client, token):
@@ -36,8 +37,7 @@ def test_replay_after_grace_revokes_the_whole_session(factory, client):
     newest = refresh(client, login.refresh).get_json()
     clock.advance(timedelta(seconds=11))
     replay = refresh(client, login.refresh)
-    assert replay.status_code == 401
-    assert replay.get_json()["error"]["code"] == "invalid_grant"
+    assert_error(replay, 401, "invalid_grant")
     headers = {"Authorization": f"Bearer {newest['access_token']}"}
     assert client.get("/api/v1/auth/session", headers=headers).status_code == 401
     assert refresh(client, newest["refresh_token"]).status_code == 401
@@ -56,8 +56,7 @@ def test_replay_of_an_older_token_revokes_the_session(factory, client):
 def test_unknown_refresh_token_is_invalid_grant_and_harmless(factory, client):
     login = factory.login(factory.make_user(factory.make_client()))
     response = refresh(client, "not-a-token-we-issued")
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_grant"
+    assert_error(response, 401, "invalid_grant")
     assert client.get("/api/v1/auth/session", headers=login.headers).status_code == 200
 
 
@@ -83,8 +82,7 @@ def test_access_token_expires_after_fifteen_minutes(factory, client):
     login = factory.login(factory.make_user(factory.make_client()))
     clock.advance(timedelta(minutes=15, seconds=1))
     response = client.get("/api/v1/auth/session", headers=login.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
 
 
 def test_refresh_body_is_validated(client):

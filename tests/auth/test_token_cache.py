@@ -7,6 +7,7 @@ import jwt
 from opsx_api import clock
 from opsx_api.auth import tokens
 from opsx_api.auth.tokens import VerifiedTokens
+from tests.factories import assert_error
 
 
 def session_status(client, headers) -> int:
@@ -30,8 +31,7 @@ def test_a_remembered_token_still_expires(factory, client):
     assert session_status(client, login.headers) == 200
     clock.advance(timedelta(minutes=16))
     response = client.get("/api/v1/auth/session", headers=login.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
 
 
 def test_a_remembered_token_of_a_revoked_session_is_refused_at_once(factory, client):

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from bench.server import free_port
+from tests.live import free_port
 
 _LINK = re.compile(r"https?://[^\s\"<>]+")
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from models import DeviceSession, Prospect, User
 from opsx_api import clock, db
 from tests.accounts.helpers import delivered, link_of
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
 from tests.privacy.helpers import API, login_from, traces
 
 
@@ -55,26 +55,23 @@ def test_deletion_needs_the_password_and_counts_a_wrong_one(factory, client):
     user = factory.make_user(factory.make_client())
     login = factory.login(user)
     wrong = delete_me(client, login, "not-my-password-at-all")
-    assert wrong.status_code == 403
-    assert wrong.get_json()["error"]["code"] == "invalid_credentials"
+    assert_error(wrong, 403, "invalid_credentials")
     bad = client.post(f"{API}/me/deletion", json={}, headers=login.headers)
-    assert bad.status_code == 422
-    assert bad.get_json()["error"]["code"] == "validation_error"
+    assert_error(bad, 422, "validation_error")
     assert client.post(f"{API}/me/deletion", json={"password": "x"}).status_code == 401
     assert client.get(f"{API}/me", headers=login.headers).status_code == 200
 
 
 def test_the_only_admin_cannot_leave_the_company_without_one(factory, client):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     response = delete_me(client, admin)
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "last_admin"
+    assert_error(response, 409, "last_admin")
     assert client.get(f"{API}/me", headers=admin.headers).status_code == 200
 
 
-def test_a_support_session_cannot_delete_anybody(kit, client):
-    entry = kit.enter(kit.company(), "write")
+def test_a_support_session_cannot_delete_anybody(factory, kit, client):
+    entry = kit.enter(factory.company(), "write")
     response = client.post(
         f"{API}/me/deletion", json={"password": PASSWORD}, headers=entry.headers
     )
@@ -84,8 +81,8 @@ def test_a_support_session_cannot_delete_anybody(kit, client):
 def test_an_admins_reactivation_during_the_grace_cancels_it(
     factory, client, app, runner
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     assert delete_me(client, factory.login(user)).status_code == 202
     reactivated = client.post(
@@ -122,8 +119,8 @@ def test_the_emailed_link_keeps_the_account_and_a_get_changes_nothing(
 def test_after_the_grace_purge_leaves_no_trace_of_the_person_but_their_prospects(
     factory, client, app, runner, mailbox, send_mail
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     person = factory.make_user(
         company, name="Zelda Quartzfield", email="zelda.quartz@example.test"
     )
@@ -172,9 +169,8 @@ def test_after_the_grace_purge_leaves_no_trace_of_the_person_but_their_prospects
             .where(Prospect.created_by == person.id, Prospect.name == "Harbour Bakery")
         )
     assert kept == 1
-    admin = factory.login(factory.admin_of(company), device_id=admin.device_id)
+    admin = factory.login(company.admin, device_id=admin.device_id)
     reactivate = client.post(
         f"{API}/admin/users/{person.id}/reactivate", headers=admin.headers
     )
-    assert reactivate.status_code == 409
-    assert reactivate.get_json()["error"]["code"] == "account_erased"
+    assert_error(reactivate, 409, "account_erased")

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from models import DeviceSession, User
 from opsx_api import db
+from tests.factories import assert_error
 from tests.privacy.helpers import API, login_from
 
 
@@ -16,8 +17,8 @@ def export(client, login):
 def test_export_holds_every_category_about_me_and_nothing_of_a_neighbour(
     factory, client, app
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     me = factory.make_user(company, name="Mira Exporter", email="mira@example.test")
     neighbour = factory.make_user(
         company, name="Nils Neighbour", email="nils@example.test"
@@ -76,8 +77,7 @@ def test_export_needs_a_token(client):
     assert client.get(f"{API}/me/export").status_code == 401
 
 
-def test_a_support_session_has_no_export(kit, client):
-    entry = kit.enter(kit.company(), "write")
+def test_a_support_session_has_no_export(factory, kit, client):
+    entry = kit.enter(factory.company(), "write")
     response = client.get(f"{API}/me/export", headers=entry.headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")

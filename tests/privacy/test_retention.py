@@ -16,7 +16,7 @@ def test_after_purge_no_ip_older_than_the_window_remains_anywhere(
     factory, kit, client, app, runner, monkeypatch
 ):
     monkeypatch.setitem(app.config, "RETENTION_DAYS", 10)
-    company = kit.company()
+    company = factory.company()
     old_ip, new_ip = "192.0.2.61", "192.0.2.62"
     member = factory.make_user(company.client)
     login_from(client, member, old_ip, device_name="Old phone", push_token="fcm-old")

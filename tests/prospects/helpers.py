@@ -12,12 +12,12 @@ from opsx_api.services.prospects import sync
 def insert_prospects(app, tenant, count: int, **values) -> list[uuid.UUID]:
     """`count` prospects of `tenant`'s company, one second apart, oldest first."""
     with app.app_context():
-        first = sync.allocate(tenant.company.id, count)
+        first = sync.allocate(tenant.client.id, count)
         start = utcnow() - timedelta(seconds=count)
         rows = [
             Prospect(
                 id=uuid.uuid4(),
-                client_id=tenant.company.id,
+                client_id=tenant.client.id,
                 name=values.get("name", f"Bulk {n:04d}"),
                 status=values.get("status", "new"),
                 fields={},

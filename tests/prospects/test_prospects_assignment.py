@@ -6,6 +6,7 @@ from models import AuditEvent, Notification, PushDelivery
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.services import users
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 
@@ -18,7 +19,7 @@ def test_creating_assigned_queues_a_push_to_the_assignee(
     app, client, factory, tenant, create
 ):
     factory.login(
-        tenant.member, device_id=tenant.devices[tenant.member.id], push_token="fcm-1"
+        tenant.member, device_id=tenant.member_login.device_id, push_token="fcm-1"
     )
     made = create(
         tenant.admin_headers, name="Hot Lead", assigned_to=str(tenant.member.id)
@@ -61,7 +62,7 @@ def test_assigning_to_myself_sends_no_push(app, tenant, create):
 def test_only_active_users_of_my_company_can_be_assigned(
     client, factory, tenant, other, create
 ):
-    gone = factory.make_user(tenant.company)
+    gone = factory.make_user(tenant.client)
     with factory.app.app_context(), db.unit_of_work():
         users.deactivate(gone, actor=Actor.system())
     staff = factory.make_user(None, role="support")
@@ -107,7 +108,6 @@ def test_external_id_is_unique_among_live_prospects(client, tenant, create):
     response = client.post(
         API, json={"name": "B", "external_id": "crm-9"}, headers=tenant.admin_headers
     )
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "external_id_taken"
+    assert_error(response, 409, "external_id_taken")
     client.delete(f"{API}/{first['id']}", headers=tenant.admin_headers)
     create(tenant.admin_headers, external_id="crm-9")

@@ -2,6 +2,7 @@
 
 import threading
 
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 
@@ -57,8 +58,7 @@ def test_stale_if_match_on_delete_is_412_and_nothing_is_deleted(client, tenant, 
     old = client.get(url, headers=tenant.member_headers).headers["ETag"]
     assert _patch(client, url, tenant.member_headers, old, name="B").status_code == 200
     response = client.delete(url, headers={**tenant.member_headers, "If-Match": old})
-    assert response.status_code == 412
-    assert response.get_json()["error"]["code"] == "precondition_failed"
+    assert_error(response, 412, "precondition_failed")
     assert client.get(url, headers=tenant.member_headers).status_code == 200
     fresh = client.get(url, headers=tenant.member_headers).headers["ETag"]
     response = client.delete(url, headers={**tenant.member_headers, "If-Match": fresh})
@@ -79,8 +79,7 @@ def test_if_match_can_be_required_by_configuration(
     made = create(tenant.member_headers)
     url = f"{API}/{made['id']}"
     response = _patch(client, url, tenant.member_headers, name="B")
-    assert response.status_code == 428
-    assert response.get_json()["error"]["code"] == "precondition_required"
+    assert_error(response, 428, "precondition_required")
     assert response.get_json()["error"]["details"]["current_version"] == 1
     response = client.delete(url, headers=tenant.member_headers)
     assert response.status_code == 428

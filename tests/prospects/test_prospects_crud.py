@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 
@@ -34,8 +35,7 @@ def test_create_answers_201_with_etag_and_location(client, tenant):
 
 def test_create_without_token_is_401(client):
     response = client.post(API, json={"name": "X"})
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert_error(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize(
@@ -69,8 +69,7 @@ def test_create_with_non_json_is_415(client, tenant):
     response = client.post(
         API, data="name=x", headers=tenant.member_headers, content_type="text/plain"
     )
-    assert response.status_code == 415
-    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+    assert_error(response, 415, "unsupported_media_type")
 
 
 def test_staff_without_a_client_are_forbidden_everywhere(
@@ -95,8 +94,7 @@ def test_staff_without_a_client_are_forbidden_everywhere(
     ]
     for method, path, body in calls:
         response = getattr(client, method)(path, json=body, headers=headers)
-        assert response.status_code == 403, (method, path)
-        assert response.get_json()["error"]["code"] == "forbidden"
+        assert_error(response, 403, "forbidden")
 
 
 def test_read_answers_the_prospect_with_its_etag(client, tenant, create):
@@ -119,8 +117,7 @@ def test_another_clients_prospect_is_404_everywhere(client, tenant, other, creat
     headers = tenant.admin_headers
     assert client.get(url, headers=headers).status_code == 404
     response = client.patch(url, json={"name": "Mine"}, headers=headers)
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")
     assert client.delete(url, headers=headers).status_code == 404
     assert client.get(f"{url}/notes", headers=headers).status_code == 404
     response = client.post(f"{url}/notes", json={"body": "hi"}, headers=headers)
@@ -141,8 +138,7 @@ def test_another_clients_prospect_is_404_everywhere(client, tenant, other, creat
 
 def test_unknown_prospect_is_404(client, tenant):
     response = client.get(f"{API}/{uuid.uuid4()}", headers=tenant.member_headers)
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")
 
 
 def test_update_changes_fields_and_bumps_the_version(client, tenant, create):
@@ -183,8 +179,7 @@ def test_update_with_a_bad_body_is_422(client, tenant, create, body):
     response = client.patch(
         f"{API}/{made['id']}", json=body, headers=tenant.member_headers
     )
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
+    assert_error(response, 422, "validation_error")
 
 
 def test_delete_hides_the_prospect_from_reads_and_lists(client, tenant, create):

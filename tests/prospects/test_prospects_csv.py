@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models import AuditEvent, Notification
 from opsx_api import db
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 IMPORT, EXPORT = f"{API}/import", f"{API}/export"
@@ -212,8 +213,7 @@ def test_import_and_export_are_audited_without_personal_data(app, client, tenant
 
 def test_members_may_not_import_or_export(client, tenant):
     response = _import(client, tenant.member_headers, GOOD_AND_BAD)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
     response = client.get(EXPORT, headers=tenant.member_headers)
     assert response.status_code == 403
 
@@ -229,8 +229,7 @@ def test_import_and_export_without_token_are_401(client):
 def test_import_of_a_bad_file_is_422(client, tenant):
     for text in ("", "email\nx@example.test\n", "name,colour\nA,red\n", "name,name\n"):
         response = _import(client, tenant.admin_headers, text)
-        assert response.status_code == 422, text
-        assert response.get_json()["error"]["code"] == "validation_error"
+        assert_error(response, 422, "validation_error")
         assert "columns" in response.get_json()["error"]["details"]
     response = client.post(
         IMPORT,
@@ -244,15 +243,13 @@ def test_import_of_a_bad_file_is_422(client, tenant):
 
 def test_import_of_another_media_type_is_415(client, tenant):
     response = client.post(IMPORT, json={"name": "x"}, headers=tenant.admin_headers)
-    assert response.status_code == 415
-    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+    assert_error(response, 415, "unsupported_media_type")
 
 
 def test_import_above_the_row_limit_is_413(app, client, tenant, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_MAX_ROWS", 2)
     response = _import(client, tenant.admin_headers, "name\nA\nB\nC\n")
-    assert response.status_code == 413
-    assert response.get_json()["error"]["code"] == "payload_too_large"
+    assert_error(response, 413, "payload_too_large")
     assert _listed(client, tenant.admin_headers) == {}
 
 
@@ -277,5 +274,4 @@ def test_import_honours_idempotency_key(client, tenant):
     other = _import(
         client, tenant.admin_headers, "name\nB\n", **{"Idempotency-Key": "imp"}
     )
-    assert other.status_code == 422
-    assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert_error(other, 422, "idempotency_key_reused")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models import AuditEvent, IdempotencyKey, Notification, Prospect, ProspectNote
 from opsx_api import clock, db
 from opsx_api.services import prospects
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 PERSON = {
@@ -102,8 +103,7 @@ def test_erase_works_on_a_deleted_prospect_and_twice(app, client, tenant, create
 def test_members_may_not_erase(client, tenant, create):
     made = create(tenant.admin_headers)
     response = client.post(f"{API}/{made['id']}/erase", headers=tenant.member_headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
 def test_erase_without_token_is_401(client, tenant, create):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from models import IdempotencyKey, Prospect
 from opsx_api import clock, db
 from opsx_api.services import idempotency
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 
@@ -45,8 +46,7 @@ def test_replay_is_the_first_answer_even_after_a_later_edit(client, tenant):
 def test_same_key_with_another_body_is_422(app, client, tenant):
     assert _post(client, tenant.member_headers, "k-2").status_code == 201
     response = _post(client, tenant.member_headers, "k-2", name="Someone Else")
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert_error(response, 422, "idempotency_key_reused")
     assert _count(app) == 1
 
 
@@ -88,8 +88,7 @@ def test_a_malformed_key_is_400(client, tenant):
             json={"name": "A"},
             headers={**tenant.member_headers, "Idempotency-Key": key},
         )
-        assert response.status_code == 400, key
-        assert response.get_json()["error"]["code"] == "invalid_idempotency_key"
+        assert_error(response, 400, "invalid_idempotency_key")
 
 
 def test_keys_expire_after_24_hours_and_are_purged(app, client, tenant):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 from tests.prospects.helpers import insert_prospects
 
@@ -34,15 +35,13 @@ def test_list_with_a_malformed_cursor_is_400(client, tenant, cursor):
     response = client.get(
         API, query_string={"cursor": cursor}, headers=tenant.member_headers
     )
-    assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "invalid_cursor"
+    assert_error(response, 400, "invalid_cursor")
 
 
 def test_list_with_a_bad_filter_is_422(client, tenant):
     for query in ({"status": "sold"}, {"assigned_to": "someone"}, {"limit": 0}):
         response = client.get(API, query_string=query, headers=tenant.member_headers)
-        assert response.status_code == 422, query
-        assert response.get_json()["error"]["code"] == "validation_error"
+        assert_error(response, 422, "validation_error")
 
 
 def test_list_without_token_is_401(client):

@@ -1,5 +1,6 @@
 """Activity notes on a prospect."""
 
+from tests.factories import assert_error
 from tests.prospects.conftest import API
 
 
@@ -50,8 +51,7 @@ def test_notes_with_a_bad_body_are_422(client, tenant, create):
         {"body": "a", "author_id": "x"},
     ):
         response = client.post(url, json=body, headers=tenant.member_headers)
-        assert response.status_code == 422, body
-        assert response.get_json()["error"]["code"] == "validation_error"
+        assert_error(response, 422, "validation_error")
 
 
 def test_notes_without_token_are_401(client, tenant, create):
@@ -66,5 +66,4 @@ def test_notes_of_a_deleted_prospect_are_404(client, tenant, create):
     url = f"{API}/{made['id']}"
     client.delete(url, headers=tenant.admin_headers)
     response = client.get(f"{url}/notes", headers=tenant.member_headers)
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")

@@ -107,7 +107,7 @@ def test_a_page_from_the_database_renders_as_marshmallow_dumps_it(
     body = client.get(API, headers=headers).get_json()
     with app.app_context():
         page = listing.list_prospects(
-            tenant.company.id, {"limit": 50}, user_id=tenant.member.id
+            tenant.client.id, {"limit": 50}, user_id=tenant.member.id
         )
         expected = schema.dump(page.items, many=True)
         db.session().rollback()

@@ -12,7 +12,7 @@ def test_a_write_grant_lets_support_work_prospects_audited_as_staff(
     app, factory, client
 ):
     kit = SupportKit(app, factory, client)
-    company = kit.company()
+    company = factory.company()
     entry = kit.enter(company, "write")
     made = client.post(API, json={"name": "Via Support"}, headers=entry.headers)
     assert made.status_code == 201, made.get_json()
@@ -31,7 +31,7 @@ def test_a_write_grant_lets_support_work_prospects_audited_as_staff(
 
 def test_a_read_grant_reads_prospects_but_cannot_write(app, factory, client, create):
     kit = SupportKit(app, factory, client)
-    company = kit.company()
+    company = factory.company()
     made = create(company.headers, name="Read Only")
     entry = kit.enter(company, "read")
     assert client.get(f"{API}/{made['id']}", headers=entry.headers).status_code == 200

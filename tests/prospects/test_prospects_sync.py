@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from opsx_api import db
 from opsx_api.services import prospects
-from tests.prospects.conftest import API, make_tenant
+from tests.factories import assert_error
+from tests.prospects.conftest import API
 from tests.prospects.helpers import insert_prospects
 
 CHANGES = f"{API}/changes"
@@ -77,7 +78,7 @@ OPS = st.lists(
 )
 @given(ops=OPS)
 def test_following_the_feed_reproduces_the_live_set(client, factory, ops):
-    tenant = make_tenant(factory)
+    tenant = factory.company(members=1)
     headers = tenant.member_headers
     ids: list[str] = []
     steady = Phone(client, headers)  # syncs now and then, like a real phone
@@ -150,8 +151,7 @@ def test_changes_with_a_malformed_cursor_is_400(client, tenant, since):
     response = client.get(
         CHANGES, query_string={"since": since}, headers=tenant.member_headers
     )
-    assert response.status_code == 400
-    assert response.get_json()["error"]["code"] == "invalid_cursor"
+    assert_error(response, 400, "invalid_cursor")
 
 
 def test_changes_without_token_is_401(client):
@@ -162,8 +162,7 @@ def test_changes_with_a_bad_limit_is_422(client, tenant):
     response = client.get(
         CHANGES, query_string={"limit": "many"}, headers=tenant.member_headers
     )
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
+    assert_error(response, 422, "validation_error")
 
 
 def test_a_late_commit_is_not_skipped_by_the_feed(postgresql_only, app, client, tenant):

@@ -23,8 +23,8 @@ def test_broadcast_reaches_every_active_user_and_counts_match_the_emulator(
     factory, app, client, deliver, emulator, monkeypatch
 ):
     monkeypatch.setitem(app.config, "PUSH_MAX_ATTEMPTS", 1)
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))  # no push token
+    company = factory.company()
+    admin = company.admin_login  # no push token
     members = [factory.make_user(company) for _ in range(6)]
     for n, member in enumerate(members[:5]):
         factory.login(member, push_token=f"cast-{n}")
@@ -69,8 +69,8 @@ def test_broadcast_reaches_every_active_user_and_counts_match_the_emulator(
 def test_broadcast_to_chosen_users_only_skipping_deactivated_ones(
     factory, app, client, deliver, emulator
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     chosen, other = factory.make_user(company), factory.make_user(company)
     factory.login(chosen, push_token="chosen-phone")
     factory.login(other, push_token="other-phone")
@@ -119,7 +119,7 @@ def test_broadcast_to_a_user_of_another_company_is_422(factory, client, app):
 
 
 def test_broadcast_body_is_validated(factory, client):
-    admin = factory.login(factory.admin_of(factory.make_client()))
+    admin = factory.company().admin_login
     bad_bodies = [
         {"title": "", "body": "x"},
         {"title": "   ", "body": "x"},
@@ -168,7 +168,7 @@ def test_another_companys_broadcast_is_404(factory, client):
 
 
 def test_broadcasts_are_listed_newest_first_with_counts(factory, client):
-    admin = factory.login(factory.admin_of(factory.make_client()))
+    admin = factory.company().admin_login
     first = broadcast(client, admin, title="First", body="b").get_json()
     clock.advance(timedelta(seconds=1))
     second = broadcast(client, admin, title="Second", body="b").get_json()

@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 
 from opsx_api import clock
+from tests.factories import assert_error
 from tests.push.helpers import notify
 
 URL = "/api/v1/me/notifications"
@@ -64,8 +65,7 @@ def test_someone_elses_notification_is_404(factory, app, client):
 
     response = client.post(f"{URL}/{theirs}/read", headers=login.headers)
 
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")
     missing = client.post(f"{URL}/{uuid.uuid4()}/read", headers=login.headers)
     assert missing.status_code == 404
 
@@ -76,8 +76,7 @@ def test_inbox_needs_a_token(factory, app, client):
 
     assert client.get(URL).status_code == 401
     response = client.post(f"{URL}/{notification_id}/read")
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert_error(response, 401, "unauthorized")
 
 
 def test_bad_inbox_arguments_are_422(factory, client):
@@ -85,7 +84,6 @@ def test_bad_inbox_arguments_are_422(factory, client):
 
     for query in ("limit=0", "unread=maybe"):
         response = client.get(f"{URL}?{query}", headers=login.headers)
-        assert response.status_code == 422, query
-        assert response.get_json()["error"]["code"] == "validation_error"
+        assert_error(response, 422, "validation_error")
     bad_cursor = client.get(f"{URL}?cursor=%%%", headers=login.headers)
     assert bad_cursor.get_json()["error"]["code"] == "invalid_cursor"

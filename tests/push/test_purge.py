@@ -167,8 +167,8 @@ def test_audit_events_older_than_retention_are_deleted(factory, app, runner):
 def test_finished_pushes_and_old_sign_out_signals_are_deleted(
     factory, app, client, runner, deliver
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     factory.login(user, push_token="purged-phone")
     notify(app, user)

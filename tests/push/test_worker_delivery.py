@@ -103,8 +103,8 @@ def test_unregistered_token_is_detached_and_never_used_again(
 def test_deactivation_signs_the_device_out_and_nothing_more_reaches_it(
     factory, app, client, deliver, emulator
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     user = factory.make_user(company)
     login = factory.login(user, push_token="leaver-phone")
     notify(app, user)
@@ -179,8 +179,8 @@ def test_a_phone_that_changed_hands_gets_only_the_new_owners_pushes(
 def test_a_sign_out_signal_never_reaches_the_phones_next_owner(
     factory, app, client, deliver, emulator
 ):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     first_owner = factory.make_user(company)
     first = factory.login(first_owner, push_token="handed-on-phone")
     released = client.delete(
@@ -196,8 +196,8 @@ def test_a_sign_out_signal_never_reaches_the_phones_next_owner(
 
 
 def test_a_released_device_gets_its_sign_out_signal(factory, app, client, deliver):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
+    company = factory.company()
+    admin = company.admin_login
     login = factory.login(factory.make_user(company), push_token="released-phone")
     notify(app, login.user)
     client.delete(f"/api/v1/admin/sessions/{login.session_id}", headers=admin.headers)

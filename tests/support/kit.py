@@ -4,25 +4,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from models import Client, User
-from tests.factories import Login
+from tests.factories import Company, Login
 
 API = "/api/v1"
 GRANTS = f"{API}/admin/support-grants"
 UNSAFE = ("POST", "PUT", "PATCH", "DELETE")
 # Tenant resources: everything a company admin or member reads or writes.
 TENANT_PREFIXES = (f"{API}/admin", f"{API}/prospects")
-
-
-@dataclass
-class Company:
-    client: Client
-    admin: User
-    admin_login: Login
-
-    @property
-    def headers(self) -> dict:
-        return self.admin_login.headers
 
 
 @dataclass
@@ -43,18 +31,6 @@ class SupportKit:
         self.app = app
         self.factory = factory
         self.client = client
-
-    def company(self, *, push_token: str | None = None) -> Company:
-        """A client company whose first admin is logged in."""
-        company = self.factory.make_client()
-        admin = self.factory.admin_of(company)
-        return Company(company, admin, self.factory.login(admin, push_token=push_token))
-
-    def relogin(self, company: Company) -> Company:
-        """Log the admin in again on the same phone (after moving the clock)."""
-        device = company.admin_login.device_id
-        company.admin_login = self.factory.login(company.admin, device_id=device)
-        return company
 
     def staff(self, name: str = "Sam Supporter") -> Login:
         """A support staff member, logged in as themselves."""

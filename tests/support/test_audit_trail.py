@@ -8,6 +8,7 @@ from models import Notification, PushDelivery
 from opsx_api import db
 from opsx_api.actor import Actor
 from opsx_api.services import support, users
+from tests.factories import assert_error
 from tests.support.kit import API
 
 
@@ -15,8 +16,10 @@ def _requests(kit, company) -> list[dict]:
     return kit.events(company, action="support.request")
 
 
-def test_every_support_request_is_audited_with_staff_grant_and_outcome(kit, client):
-    company = kit.company()
+def test_every_support_request_is_audited_with_staff_grant_and_outcome(
+    factory, kit, client
+):
+    company = factory.company()
     entry = kit.enter(company, "read")
     missing = uuid.uuid4()
     client.get(f"{API}/admin/users", headers=entry.headers)
@@ -44,8 +47,8 @@ def test_every_support_request_is_audited_with_staff_grant_and_outcome(kit, clie
         assert event["created_at"]
 
 
-def test_support_requests_outside_the_api_routes_are_audited(kit, client):
-    company = kit.company()
+def test_support_requests_outside_the_api_routes_are_audited(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company, "write")
     client.get(f"{API}/no-such-route", headers=entry.headers)
     client.get(f"{API}/health", headers=entry.headers)
@@ -55,8 +58,10 @@ def test_support_requests_outside_the_api_routes_are_audited(kit, client):
     assert paths == {(f"{API}/no-such-route", 404), (f"{API}/health", 200)}
 
 
-def test_a_server_error_under_a_support_token_is_audited(kit, client, monkeypatch):
-    company = kit.company()
+def test_a_server_error_under_a_support_token_is_audited(
+    factory, kit, client, monkeypatch
+):
+    company = factory.company()
     entry = kit.enter(company, "write")
 
     def broken(*_args, **_kwargs):
@@ -70,9 +75,9 @@ def test_a_server_error_under_a_support_token_is_audited(kit, client, monkeypatc
 
 
 def test_a_support_answer_is_withheld_when_it_cannot_be_audited(
-    kit, client, monkeypatch
+    factory, kit, client, monkeypatch
 ):
-    company = kit.company()
+    company = factory.company()
     entry = kit.enter(company, "write")
 
     def unavailable(*_args, **_kwargs):
@@ -80,13 +85,12 @@ def test_a_support_answer_is_withheld_when_it_cannot_be_audited(
 
     monkeypatch.setattr(support, "record_request", unavailable)
     response = client.get(f"{API}/admin/users", headers=entry.headers)
-    assert response.status_code == 503
-    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert_error(response, 503, "service_unavailable")
     assert "data" not in response.get_json()
 
 
-def test_a_refused_write_leaves_only_its_audit_event(kit, client):
-    company = kit.company()
+def test_a_refused_write_leaves_only_its_audit_event(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company, "write")
     first = {"name": "Ada Prospect", "external_id": "crm-1"}
     created = client.post(f"{API}/prospects", json=first, headers=company.headers)
@@ -100,8 +104,10 @@ def test_a_refused_write_leaves_only_its_audit_event(kit, client):
     assert [p["name"] for p in listed["data"]] == ["Ada Prospect"]
 
 
-def test_admin_and_other_companies_requests_are_not_support_events(kit, client):
-    company, other = kit.company(), kit.company()
+def test_admin_and_other_companies_requests_are_not_support_events(
+    factory, kit, client
+):
+    company, other = factory.company(), factory.company()
     entry = kit.enter(other, "read")
     client.get(f"{API}/admin/users", headers=company.headers)
     client.get(f"{API}/admin/users", headers=entry.headers)
@@ -112,7 +118,7 @@ def test_admin_and_other_companies_requests_are_not_support_events(kit, client):
 def test_session_start_is_audited_and_told_to_every_active_admin(
     kit, factory, app, client
 ):
-    company = kit.company(push_token="fcm-token-admin-1")
+    company = factory.company(push_token="fcm-token-admin-1")
     quiet_admin = factory.make_user(company.client, "admin")  # no live session
     gone_admin = factory.make_user(company.client, "admin")
     member = factory.make_user(company.client, "member")

@@ -8,13 +8,14 @@ from sqlalchemy import select, update
 
 from models import SupportGrant
 from opsx_api import clock, db
+from tests.factories import assert_error
 from tests.support.kit import API
 
 
 def test_a_session_cannot_open_on_a_grant_being_revoked(
-    kit, app, client, postgresql_only
+    factory, kit, app, client, postgresql_only
 ):
-    company = kit.company()
+    company = factory.company()
     staff = kit.staff()
     grant = kit.grant(company, "write")
     grant_id = uuid.UUID(grant["id"])
@@ -41,5 +42,4 @@ def test_a_session_cannot_open_on_a_grant_being_revoked(
         )
         transaction.commit()
         response = opening.result(timeout=30)
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"
+    assert_error(response, 404, "not_found")

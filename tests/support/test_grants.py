@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from opsx_api import clock
+from tests.factories import assert_error
 from tests.support.kit import API, GRANTS
 
 
@@ -13,8 +14,10 @@ def _at(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def test_admin_grants_support_access_with_scope_reason_and_duration(kit, client):
-    company = kit.company()
+def test_admin_grants_support_access_with_scope_reason_and_duration(
+    factory, kit, client
+):
+    company = factory.company()
     before = clock.utcnow()
     grant = kit.grant(company, "write", hours=48, reason="Ticket 12: import broken")
     assert grant["scope"] == "write"
@@ -30,8 +33,8 @@ def test_admin_grants_support_access_with_scope_reason_and_duration(kit, client)
 
 
 @pytest.mark.parametrize("hours", [1, 168])
-def test_grant_duration_accepts_one_hour_to_seven_days(kit, hours):
-    grant = kit.grant(kit.company(), hours=hours)
+def test_grant_duration_accepts_one_hour_to_seven_days(factory, kit, hours):
+    grant = kit.grant(factory.company(), hours=hours)
     delta = _at(grant["expires_at"]) - _at(grant["created_at"])
     assert delta == timedelta(hours=hours)
 
@@ -51,14 +54,13 @@ def test_grant_duration_accepts_one_hour_to_seven_days(kit, hours):
         {"scope": "read", "reason": "x", "duration_hours": 5, "expires_at": "2099"},
     ],
 )
-def test_grant_body_is_validated(kit, client, body):
-    response = client.post(GRANTS, json=body, headers=kit.company().headers)
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
+def test_grant_body_is_validated(factory, kit, client, body):
+    response = client.post(GRANTS, json=body, headers=factory.company().headers)
+    assert_error(response, 422, "validation_error")
 
 
-def test_grant_endpoints_need_a_token(kit, client):
-    grant = kit.grant(kit.company())
+def test_grant_endpoints_need_a_token(factory, kit, client):
+    grant = kit.grant(factory.company())
     one = f"{GRANTS}/{grant['id']}"
     calls = [
         client.get(GRANTS),
@@ -69,12 +71,11 @@ def test_grant_endpoints_need_a_token(kit, client):
         client.get(f"{one}/sessions"),
     ]
     for response in calls:
-        assert response.status_code == 401
-        assert response.get_json()["error"]["code"] == "unauthorized"
+        assert_error(response, 401, "unauthorized")
 
 
 def test_member_cannot_create_see_or_revoke_grants(kit, factory, client):
-    company = kit.company()
+    company = factory.company()
     grant = kit.grant(company)
     member = factory.login(factory.make_user(company.client, "member"))
     body = {"scope": "read", "reason": "x", "duration_hours": 2}
@@ -88,8 +89,7 @@ def test_member_cannot_create_see_or_revoke_grants(kit, factory, client):
             headers=member.headers,
         ),
     ]:
-        assert response.status_code == 403
-        assert response.get_json()["error"]["code"] == "forbidden"
+        assert_error(response, 403, "forbidden")
     assert kit.events(company, action="support.grant_revoked") == []
 
 
@@ -97,12 +97,11 @@ def test_support_staff_cannot_grant_themselves_access(kit, client):
     staff = kit.staff()
     body = {"scope": "write", "reason": "x", "duration_hours": 2}
     response = client.post(GRANTS, json=body, headers=staff.headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
-def test_admin_lists_own_grants_newest_first_live_and_past(kit, client):
-    company, other = kit.company(), kit.company()
+def test_admin_lists_own_grants_newest_first_live_and_past(factory, kit, client):
+    company, other = factory.company(), factory.company()
     first = kit.grant(company, reason="first")
     second = kit.grant(company, "write", reason="second")
     kit.grant(other, reason="someone else's")
@@ -117,16 +116,16 @@ def test_admin_lists_own_grants_newest_first_live_and_past(kit, client):
     assert page.get_json()["next_cursor"]
 
 
-def test_admin_reads_one_grant(kit, client):
-    company = kit.company()
+def test_admin_reads_one_grant(factory, kit, client):
+    company = factory.company()
     grant = kit.grant(company)
     response = client.get(f"{GRANTS}/{grant['id']}", headers=company.headers)
     assert response.status_code == 200
     assert response.get_json() == grant
 
 
-def test_other_company_cannot_see_change_or_revoke_a_grant(kit, client):
-    owner, stranger = kit.company(), kit.company()
+def test_other_company_cannot_see_change_or_revoke_a_grant(factory, kit, client):
+    owner, stranger = factory.company(), factory.company()
     grant = kit.grant(owner)
     one = f"{GRANTS}/{grant['id']}"
     for response in [
@@ -136,14 +135,13 @@ def test_other_company_cannot_see_change_or_revoke_a_grant(kit, client):
         client.get(f"{one}/sessions", headers=stranger.headers),
         client.get(f"{GRANTS}/{uuid.uuid4()}", headers=owner.headers),
     ]:
-        assert response.status_code == 404
-        assert response.get_json()["error"]["code"] == "not_found"
+        assert_error(response, 404, "not_found")
     assert client.get(GRANTS, headers=stranger.headers).get_json()["data"] == []
     assert client.get(one, headers=owner.headers).get_json()["status"] == "live"
 
 
-def test_revoking_is_immediate_and_harmless_to_repeat(kit, client):
-    company = kit.company()
+def test_revoking_is_immediate_and_harmless_to_repeat(factory, kit, client):
+    company = factory.company()
     grant = kit.grant(company)
     one = f"{GRANTS}/{grant['id']}"
     assert client.delete(one, headers=company.headers).status_code == 204
@@ -154,8 +152,8 @@ def test_revoking_is_immediate_and_harmless_to_repeat(kit, client):
     assert len(kit.events(company, action="support.grant_revoked")) == 1
 
 
-def test_admin_extends_a_live_grant(kit, client):
-    company = kit.company()
+def test_admin_extends_a_live_grant(factory, kit, client):
+    company = factory.company()
     grant = kit.grant(company, hours=2)
     clock.advance(timedelta(minutes=10))
     response = client.patch(
@@ -169,34 +167,32 @@ def test_admin_extends_a_live_grant(kit, client):
 
 
 @pytest.mark.parametrize("ended", ["revoked", "expired"])
-def test_a_grant_that_ended_cannot_be_extended(kit, client, ended):
-    company = kit.company()
+def test_a_grant_that_ended_cannot_be_extended(factory, kit, client, ended):
+    company = factory.company()
     grant = kit.grant(company, hours=1)
     one = f"{GRANTS}/{grant['id']}"
     if ended == "revoked":
         client.delete(one, headers=company.headers)
     else:
         clock.advance(timedelta(hours=1, seconds=1))
-        kit.relogin(company)
+        company.relogin()
     response = client.patch(one, json={"duration_hours": 5}, headers=company.headers)
-    assert response.status_code == 409
-    assert response.get_json()["error"]["code"] == "grant_not_live"
+    assert_error(response, 409, "grant_not_live")
     assert client.get(one, headers=company.headers).get_json()["status"] == ended
 
 
 @pytest.mark.parametrize("body", [{}, {"duration_hours": 0}, {"duration_hours": 169}])
-def test_extension_body_is_validated(kit, client, body):
-    company = kit.company()
+def test_extension_body_is_validated(factory, kit, client, body):
+    company = factory.company()
     grant = kit.grant(company)
     response = client.patch(
         f"{GRANTS}/{grant['id']}", json=body, headers=company.headers
     )
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
+    assert_error(response, 422, "validation_error")
 
 
-def test_admin_sees_who_from_support_opened_sessions(kit, client):
-    company = kit.company()
+def test_admin_sees_who_from_support_opened_sessions(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company, staff=kit.staff(name="Robin Helpdesk"))
     response = client.get(
         f"{GRANTS}/{entry.grant['id']}/sessions", headers=company.headers
@@ -209,8 +205,8 @@ def test_admin_sees_who_from_support_opened_sessions(kit, client):
     assert row["ip"] == "127.0.0.1"
 
 
-def test_revoking_ends_the_open_support_sessions(kit, client):
-    company = kit.company()
+def test_revoking_ends_the_open_support_sessions(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company)
     client.delete(f"{GRANTS}/{entry.grant['id']}", headers=company.headers)
     sessions = client.get(

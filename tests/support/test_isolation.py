@@ -25,7 +25,7 @@ def _leaks(response, secrets: list[str]) -> list[str]:
 def test_staff_without_a_grant_get_403_or_404_on_every_tenant_route(
     kit, factory, client
 ):
-    company = kit.company()
+    company = factory.company()
     member = factory.make_user(company.client, "member", name="Quiet Member")
     member_login = factory.login(member)
     grant = kit.grant(company)  # a live grant exists, but no session is opened
@@ -47,7 +47,7 @@ def test_staff_without_a_grant_get_403_or_404_on_every_tenant_route(
 
 
 def test_support_session_of_one_client_gets_nothing_of_another(kit, factory, client):
-    company, other = kit.company(), kit.company()
+    company, other = factory.company(), factory.company()
     member = factory.make_user(company.client, "member", name="Quiet Member")
     member_login = factory.login(member)
     grant = kit.grant(company)
@@ -67,8 +67,8 @@ def test_support_session_of_one_client_gets_nothing_of_another(kit, factory, cli
     assert one.get_json()["status"] == "live"
 
 
-def test_staff_own_login_reads_no_tenant_list(kit, client):
-    kit.company()
+def test_staff_own_login_reads_no_tenant_list(factory, kit, client):
+    factory.company()
     staff = kit.staff()
     for path in ("/admin/users", "/admin/client", "/admin/audit-events", "/prospects"):
         response = client.get(f"{API}{path}", headers=staff.headers)

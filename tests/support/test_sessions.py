@@ -11,6 +11,7 @@ from models import SupportGrant, User
 from opsx_api import clock, db
 from opsx_api.actor import Actor
 from opsx_api.services import users
+from tests.factories import assert_error
 from tests.support.kit import API, GRANTS
 
 LIVE = f"{API}/support/grants"
@@ -21,8 +22,8 @@ def _claims(token: str) -> dict:
     return jwt.decode(token, options={"verify_signature": False})
 
 
-def test_staff_list_live_grants_only(kit, client):
-    company, other = kit.company(), kit.company()
+def test_staff_list_live_grants_only(factory, kit, client):
+    company, other = factory.company(), factory.company()
     live = kit.grant(company, "write", reason="Ticket 1")
     revoked = kit.grant(other)
     client.delete(f"{GRANTS}/{revoked['id']}", headers=other.headers)
@@ -36,15 +37,15 @@ def test_staff_list_live_grants_only(kit, client):
     assert row["expires_at"] == live["expires_at"]
 
 
-def test_expired_grants_leave_the_staff_list(kit, client):
-    kit.grant(kit.company(), hours=1)
+def test_expired_grants_leave_the_staff_list(factory, kit, client):
+    kit.grant(factory.company(), hours=1)
     clock.advance(timedelta(minutes=61))
     staff = kit.staff()
     assert client.get(LIVE, headers=staff.headers).get_json()["data"] == []
 
 
 def test_staff_endpoints_need_a_support_login(kit, factory, client):
-    company = kit.company()
+    company = factory.company()
     entry = kit.enter(company, "write")
     member = factory.login(factory.make_user(company.client, "member"))
     grant_id = {"grant_id": entry.grant["id"]}
@@ -54,14 +55,13 @@ def test_staff_endpoints_need_a_support_login(kit, factory, client):
             client.post(SESSIONS, json=grant_id, headers=headers),
             client.get(f"{API}/support/stats", headers=headers),
         ):
-            assert response.status_code == 403
-            assert response.get_json()["error"]["code"] == "forbidden"
+            assert_error(response, 403, "forbidden")
     for response in (client.get(LIVE), client.post(SESSIONS, json=grant_id)):
         assert response.status_code == 401
 
 
-def test_opening_a_session_gives_a_short_token_acting_for_the_client(kit, app):
-    company = kit.company()
+def test_opening_a_session_gives_a_short_token_acting_for_the_client(factory, kit, app):
+    company = factory.company()
     staff = kit.staff()
     grant = kit.grant(company, "write", hours=8)
     body = kit.open(staff, grant["id"])
@@ -81,8 +81,8 @@ def test_opening_a_session_gives_a_short_token_acting_for_the_client(kit, app):
     assert (claims["role"], claims["scope"]) == ("admin", "write")
 
 
-def test_session_token_never_outlives_its_grant(kit):
-    company = kit.company()
+def test_session_token_never_outlives_its_grant(factory, kit):
+    company = factory.company()
     grant = kit.grant(company, hours=1)
     clock.advance(timedelta(minutes=55))
     body = kit.open(kit.staff(), grant["id"])
@@ -93,13 +93,12 @@ def test_session_token_never_outlives_its_grant(kit):
 @pytest.mark.parametrize("body", [{}, {"grant_id": "not-a-uuid"}, {"grant_id": None}])
 def test_opening_a_session_validates_the_body(kit, client, body):
     response = client.post(SESSIONS, json=body, headers=kit.staff().headers)
-    assert response.status_code == 422
-    assert response.get_json()["error"]["code"] == "validation_error"
+    assert_error(response, 422, "validation_error")
 
 
 @pytest.mark.parametrize("state", ["missing", "revoked", "expired"])
-def test_no_session_without_a_live_grant(kit, client, state):
-    company = kit.company()
+def test_no_session_without_a_live_grant(factory, kit, client, state):
+    company = factory.company()
     grant = kit.grant(company, hours=1)
     grant_id = grant["id"]
     if state == "missing":
@@ -113,7 +112,7 @@ def test_no_session_without_a_live_grant(kit, client, state):
 
 
 def test_read_grant_lets_support_read_as_the_admin_would(kit, factory, client):
-    company = kit.company()
+    company = factory.company()
     member = factory.make_user(company.client, "member", name="Field Person")
     factory.login(member)
     entry = kit.enter(company, "read")
@@ -132,7 +131,7 @@ def test_read_grant_lets_support_read_as_the_admin_would(kit, factory, client):
 
 
 def test_read_grant_refuses_every_write_on_tenant_resources(kit, factory, client):
-    company = kit.company()
+    company = factory.company()
     member = factory.make_user(company.client, "member")
     member_login = factory.login(member)
     entry = kit.enter(company, "read")
@@ -145,8 +144,7 @@ def test_read_grant_refuses_every_write_on_tenant_resources(kit, factory, client
     assert len(routes) >= 8
     for rule, method in routes:
         response = kit.call(rule, method, entry.headers, ids)
-        assert response.status_code == 403, (method, rule.rule, response.get_json())
-        assert response.get_json()["error"]["code"] == "forbidden"
+        assert_error(response, 403, "forbidden")
     # Nothing changed: the member still works, the grant is still live.
     assert (
         client.get(f"{API}/auth/session", headers=member_login.headers).status_code
@@ -157,7 +155,7 @@ def test_read_grant_refuses_every_write_on_tenant_resources(kit, factory, client
 
 
 def test_write_grant_writes_are_audited_as_the_staff_member(kit, factory, client):
-    company = kit.company()
+    company = factory.company()
     member = factory.make_user(company.client, "member")
     entry = kit.enter(company, "write")
     created = client.post(
@@ -177,8 +175,8 @@ def test_write_grant_writes_are_audited_as_the_staff_member(kit, factory, client
         assert event["details"]["support_grant_id"] == entry.grant["id"]
 
 
-def test_expired_grant_stops_the_token_on_the_next_request(kit, client):
-    company = kit.company()
+def test_expired_grant_stops_the_token_on_the_next_request(factory, kit, client):
+    company = factory.company()
     grant = kit.grant(company, hours=1)
     clock.advance(timedelta(minutes=50))
     body = kit.open(kit.staff(), grant["id"])
@@ -186,12 +184,11 @@ def test_expired_grant_stops_the_token_on_the_next_request(kit, client):
     assert client.get(f"{API}/admin/users", headers=headers).status_code == 200
     clock.advance(timedelta(minutes=10, seconds=1))
     response = client.get(f"{API}/admin/users", headers=headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
 
 
-def test_grant_expiry_is_read_from_the_row_on_every_request(kit, app, client):
-    company = kit.company()
+def test_grant_expiry_is_read_from_the_row_on_every_request(factory, kit, app, client):
+    company = factory.company()
     entry = kit.enter(company)
     assert client.get(f"{API}/admin/users", headers=entry.headers).status_code == 200
     with app.app_context():
@@ -202,37 +199,36 @@ def test_grant_expiry_is_read_from_the_row_on_every_request(kit, app, client):
         )
         db.session().commit()
     response = client.get(f"{API}/admin/users", headers=entry.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
 
 
-def test_revoked_grant_stops_the_token_on_the_next_request(kit, client):
-    company = kit.company()
+def test_revoked_grant_stops_the_token_on_the_next_request(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company, "write")
     assert client.get(f"{API}/admin/client", headers=entry.headers).status_code == 200
     revoke = client.delete(f"{GRANTS}/{entry.grant['id']}", headers=company.headers)
     assert revoke.status_code == 204
     response = client.get(f"{API}/admin/client", headers=entry.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
-def test_deactivated_staff_member_is_cut_off_at_once(kit, app, client):
+def test_deactivated_staff_member_is_cut_off_at_once(factory, kit, app, client):
 
-    company = kit.company()
+    company = factory.company()
     entry = kit.enter(company)
     with app.app_context(), db.unit_of_work():
         users.deactivate(
             entry.staff.user, actor=Actor.system(), reason="left the company"
         )
     response = client.get(f"{API}/admin/client", headers=entry.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
 
 
-def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, client):
-    company = kit.company()
+def test_deactivating_staff_ends_their_support_sessions_for_good(
+    factory, kit, app, client
+):
+    company = factory.company()
     entry = kit.enter(company, "read")
     staff_id = entry.staff.user.id
     assert client.get(f"{API}/admin/client", headers=entry.headers).status_code == 200
@@ -240,8 +236,7 @@ def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, clien
         users.deactivate(db.session().get(User, staff_id), actor=Actor.system())
         users.reactivate(db.session().get(User, staff_id), actor=Actor.system())
     response = client.get(f"{API}/admin/client", headers=entry.headers)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "invalid_token"
+    assert_error(response, 401, "invalid_token")
     sessions_ = client.get(
         f"{GRANTS}/{entry.grant['id']}/sessions",
         headers=company.headers,
@@ -249,8 +244,8 @@ def test_deactivating_staff_ends_their_support_sessions_for_good(kit, app, clien
     assert [s["ended_reason"] for s in sessions_] == ["deactivated"]
 
 
-def test_support_token_can_never_manage_grants(kit, client):
-    company = kit.company()
+def test_support_token_can_never_manage_grants(factory, kit, client):
+    company = factory.company()
     entry = kit.enter(company, "write")
     one = f"{GRANTS}/{entry.grant['id']}"
     body = {"scope": "write", "reason": "more", "duration_hours": 168}
@@ -262,22 +257,20 @@ def test_support_token_can_never_manage_grants(kit, client):
         client.delete(one, headers=entry.headers),
         client.get(f"{one}/sessions", headers=entry.headers),
     ):
-        assert response.status_code == 403
-        assert response.get_json()["error"]["code"] == "forbidden"
+        assert_error(response, 403, "forbidden")
     grants = client.get(GRANTS, headers=company.headers).get_json()["data"]
     assert [(g["id"], g["status"]) for g in grants] == [(entry.grant["id"], "live")]
     assert grants[0]["expires_at"] == entry.grant["expires_at"]
 
 
-def test_support_token_cannot_read_the_audit_trail(kit, client):
-    entry = kit.enter(kit.company(), "write")
+def test_support_token_cannot_read_the_audit_trail(factory, kit, client):
+    entry = kit.enter(factory.company(), "write")
     response = client.get(f"{API}/admin/audit-events", headers=entry.headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
 def test_support_token_sees_only_its_client(kit, factory, client):
-    company, other = kit.company(), kit.company()
+    company, other = factory.company(), factory.company()
     stranger = factory.make_user(other.client, "member")
     entry = kit.enter(company, "write")
     for response in (
@@ -285,8 +278,7 @@ def test_support_token_sees_only_its_client(kit, factory, client):
         client.get(f"{API}/admin/users/{other.admin.id}", headers=entry.headers),
         client.get(f"{API}/admin/users/{stranger.id}/sessions", headers=entry.headers),
     ):
-        assert response.status_code == 404
-        assert response.get_json()["error"]["code"] == "not_found"
+        assert_error(response, 404, "not_found")
     listed = client.get(f"{API}/admin/users", headers=entry.headers).get_json()["data"]
     assert {u["id"] for u in listed} == {str(company.admin.id)}
     assert client.get(f"{API}/admin/client", headers=entry.headers).get_json()[
@@ -306,16 +298,15 @@ def test_support_token_sees_only_its_client(kit, factory, client):
         ("POST", f"/me/notifications/{uuid.uuid4()}/read"),
     ],
 )
-def test_support_token_has_no_account_of_its_own(kit, client, method, path):
-    entry = kit.enter(kit.company(), "write")
+def test_support_token_has_no_account_of_its_own(factory, kit, client, method, path):
+    entry = kit.enter(factory.company(), "write")
     response = client.open(
         f"{API}{path}", method=method, json={"push_token": "x"}, headers=entry.headers
     )
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
-def test_support_token_cannot_act_as_operator(kit, client):
-    entry = kit.enter(kit.company(), "write")
+def test_support_token_cannot_act_as_operator(factory, kit, client):
+    entry = kit.enter(factory.company(), "write")
     response = client.get(f"{API}/operator/clients", headers=entry.headers)
     assert response.status_code == 403

@@ -30,8 +30,8 @@ def test_operator_creates_a_support_staff_account(app, runner, factory, client):
     assert client.get(f"{API}/admin/users", headers=login.headers).status_code == 403
 
 
-def test_support_staff_belong_to_no_client(kit, runner):
-    company = kit.company()
+def test_support_staff_belong_to_no_client(factory, kit, runner):
+    company = factory.company()
     result = _create(
         runner,
         "helper@example.test",
@@ -45,8 +45,8 @@ def test_support_staff_belong_to_no_client(kit, runner):
     assert "Traceback" not in result.output
 
 
-def test_support_account_email_must_be_free(kit, runner):
-    company = kit.company()
+def test_support_account_email_must_be_free(factory, kit, runner):
+    company = factory.company()
     result = _create(runner, company.admin.email, "--role", "support")
     assert result.exit_code == 1
     assert "email_taken" in result.output

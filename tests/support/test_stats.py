@@ -10,6 +10,7 @@ from models import Base, ClientRequestCount
 from opsx_api import clock, db, request_counts
 from opsx_api.actor import Actor
 from opsx_api.services import users
+from tests.factories import assert_error
 from tests.support.kit import API
 
 STATS = f"{API}/support/stats"
@@ -38,7 +39,7 @@ def _stored_counts(app) -> dict:
 def test_stats_count_users_devices_and_requests_per_client(
     kit, factory, app, client, counter
 ):
-    busy, quiet = kit.company(), kit.company()
+    busy, quiet = factory.company(), factory.company()
     member = factory.make_user(busy.client, "member")
     factory.login(member)
     leaver = factory.make_user(busy.client, "member")
@@ -68,7 +69,7 @@ def test_stats_count_users_devices_and_requests_per_client(
 
 
 def test_stats_contain_no_personal_data(kit, factory, client, counter):
-    company = kit.company()
+    company = factory.company()
     people = [
         factory.make_user(company.client, "member", name="Grace Hopper-Field"),
         factory.make_user(company.client, "admin", name="Ada Lovelace-Admin"),
@@ -95,8 +96,8 @@ def test_stats_contain_no_personal_data(kit, factory, client, counter):
     assert set(row["client"]) == {"id", "name"}
 
 
-def test_data_bytes_grow_with_the_clients_content(kit, client):
-    company = kit.company()
+def test_data_bytes_grow_with_the_clients_content(factory, kit, client):
+    company = factory.company()
     staff = kit.staff()
     before = _stats(client, staff)[str(company.client.id)]["data_bytes"]
     kit.grant(company, reason="é" * 250)  # 250 characters, 500 bytes in UTF-8
@@ -104,8 +105,10 @@ def test_data_bytes_grow_with_the_clients_content(kit, client):
     assert after - before >= 500
 
 
-def test_requests_older_than_thirty_days_are_not_counted(kit, app, client, counter):
-    company = kit.company()
+def test_requests_older_than_thirty_days_are_not_counted(
+    factory, kit, app, client, counter
+):
+    company = factory.company()
     today = clock.utcnow().date()
     with app.app_context():
         session = db.session()
@@ -119,9 +122,9 @@ def test_requests_older_than_thirty_days_are_not_counted(kit, app, client, count
     assert row["requests_30d"] == 12
 
 
-def test_stats_are_paged_over_clients(kit, client):
+def test_stats_are_paged_over_clients(factory, kit, client):
     for _ in range(3):
-        kit.company()
+        factory.company()
     staff = kit.staff()
     first = client.get(STATS, query_string={"limit": 2}, headers=staff.headers)
     body = first.get_json()
@@ -134,20 +137,18 @@ def test_stats_are_paged_over_clients(kit, client):
     assert len(rest["data"]) == 1 and rest["next_cursor"] is None
 
 
-def test_stats_need_a_support_login(kit, client):
+def test_stats_need_a_support_login(factory, kit, client):
     response = client.get(STATS)
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
-    company = kit.company()
+    assert_error(response, 401, "unauthorized")
+    company = factory.company()
     response = client.get(STATS, headers=company.headers)
-    assert response.status_code == 403
-    assert response.get_json()["error"]["code"] == "forbidden"
+    assert_error(response, 403, "forbidden")
 
 
 def test_requests_are_counted_in_memory_not_written_per_request(
-    kit, app, client, counter
+    factory, kit, app, client, counter
 ):
-    company = kit.company()
+    company = factory.company()
     for _ in range(4):
         client.get(f"{API}/admin/client", headers=company.headers)
     assert _stored_counts(app) == {}
@@ -162,9 +163,11 @@ def test_requests_are_counted_in_memory_not_written_per_request(
     assert _stored_counts(app) == {(company.client.id, day): 5}
 
 
-def test_counts_are_flushed_every_n_requests(kit, app, client, counter, monkeypatch):
+def test_counts_are_flushed_every_n_requests(
+    factory, kit, app, client, counter, monkeypatch
+):
     monkeypatch.setitem(app.config, "REQUEST_COUNT_FLUSH_REQUESTS", 3)
-    company = kit.company()
+    company = factory.company()
     for _ in range(2):
         client.get(f"{API}/admin/client", headers=company.headers)
     assert _stored_counts(app) == {}
@@ -173,16 +176,18 @@ def test_counts_are_flushed_every_n_requests(kit, app, client, counter, monkeypa
 
 
 def test_counts_are_flushed_when_the_interval_passed(
-    kit, app, client, counter, monkeypatch
+    factory, kit, app, client, counter, monkeypatch
 ):
     monkeypatch.setitem(app.config, "REQUEST_COUNT_FLUSH_SECONDS", 0)
-    company = kit.company()
+    company = factory.company()
     client.get(f"{API}/admin/client", headers=company.headers)
     assert _stored_counts(app) == {(company.client.id, clock.utcnow().date()): 1}
 
 
-def test_counts_left_in_memory_are_flushed_at_process_exit(kit, app, client, counter):
-    company = kit.company()
+def test_counts_left_in_memory_are_flushed_at_process_exit(
+    factory, kit, app, client, counter
+):
+    company = factory.company()
     client.get(f"{API}/admin/client", headers=company.headers)
     with app.app_context():
         engine = db.get_db().engine
@@ -199,8 +204,8 @@ def test_counts_of_a_client_that_no_longer_exists_are_dropped(app, counter):
     assert _stored_counts(app) == {}
 
 
-def test_stats_command_prints_a_table(kit, runner):
-    company = kit.company()
+def test_stats_command_prints_a_table(factory, kit, runner):
+    company = factory.company()
     result = runner.invoke(args=["admin", "stats"])
     assert result.exit_code == 0, result.output
     header, line = result.output.strip().splitlines()
@@ -211,8 +216,8 @@ def test_stats_command_prints_a_table(kit, runner):
     assert company.admin.email not in result.output
 
 
-def test_stats_command_prints_json(kit, runner):
-    company = kit.company()
+def test_stats_command_prints_json(factory, kit, runner):
+    company = factory.company()
     result = runner.invoke(args=["admin", "stats", "--json"])
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output)
@@ -229,12 +234,12 @@ def test_stats_command_on_an_empty_platform(runner):
 
 
 def test_concurrent_flushes_from_several_processes_add_up(
-    kit, app, counter, postgresql_only
+    factory, kit, app, counter, postgresql_only
 ):
     from concurrent.futures import ThreadPoolExecutor
     from threading import Barrier
 
-    company = kit.company()
+    company = factory.company()
     day = clock.utcnow().date()
     workers = [request_counts.RequestCounter() for _ in range(6)]
     for worker in workers:
