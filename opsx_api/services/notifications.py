@@ -105,7 +105,7 @@ def delivery_counts(
         .where(Notification.broadcast_id.in_(broadcast_ids))
         .group_by(Notification.broadcast_id, PushDelivery.status)
     )
-    for broadcast_id, status, count in db.session().execute(stmt).tuples():
+    for broadcast_id, status, count in db.session().execute(stmt):
         counts[broadcast_id][status] = count
     return counts
 

@@ -89,8 +89,8 @@ def client_stats(clients: list[Client]) -> list[dict[str, Any]]:
 
 
 def _grouped(stmt: db.AnySelect) -> dict[uuid.UUID, int]:
-    rows = db.session().execute(stmt).tuples()
-    return {client_id: int(n or 0) for client_id, n in rows}
+    rows = db.session().execute(stmt)
+    return {row[0]: int(row[1] or 0) for row in rows}
 
 
 def _active_users(ids: list[uuid.UUID]) -> db.AnySelect:

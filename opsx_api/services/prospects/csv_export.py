@@ -57,7 +57,7 @@ def export_csv(client_id: uuid.UUID, *, actor: Actor) -> Iterator[str]:
     field_sets: ScalarResult[dict[str, Any]] = _stream(live)
     keys = sorted({key for fields in field_sets for key in fields})
     users = select(User.id, User.email).where(User.client_id == client_id)
-    emails = dict(db.session().execute(users).tuples().all())
+    emails = dict(db.session().execute(users).all())
     return _lines(client_id, keys, emails)
 
 
