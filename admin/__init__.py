@@ -7,7 +7,7 @@ It calls the same services as the API. `opsx_api` never imports this package;
 from flask import Flask
 from flask.cli import AppGroup
 
-from admin import purge, stats, users
+from admin import mailings, purge, stats, users
 from admin.seed import seed_demo_command
 
 admin_group = AppGroup("admin", help="Administer clients, users and data.")
@@ -17,6 +17,8 @@ admin_group.add_command(users.deactivate_user)
 admin_group.add_command(users.revoke_tokens)
 admin_group.add_command(purge.purge_command)
 admin_group.add_command(stats.stats_command)
+admin_group.add_command(mailings.send_newsletter)
+admin_group.add_command(mailings.announce)
 
 
 def init_app(app: Flask) -> Flask:

@@ -8,6 +8,7 @@ from models.email import EMAIL_STATUSES, Email
 from models.idempotency_key import IdempotencyKey
 from models.link_token import LINK_PURPOSES, LinkToken
 from models.login_failure import LoginFailure
+from models.mailing import SUBSCRIPTION_STATUSES, NewsletterSubscription, Referral
 from models.notification import (
     DELIVERY_STATUSES,
     Broadcast,
@@ -34,6 +35,7 @@ __all__ = [
     "PROSPECT_STATUSES",
     "ROLES",
     "STAFF_ROLES",
+    "SUBSCRIPTION_STATUSES",
     "SUPPORT_SCOPES",
     "TENANT_ROLES",
     "USER_STATUSES",
@@ -47,11 +49,13 @@ __all__ = [
     "IdempotencyKey",
     "LinkToken",
     "LoginFailure",
+    "NewsletterSubscription",
     "Notification",
     "Prospect",
     "ProspectFieldKey",
     "ProspectNote",
     "PushDelivery",
+    "Referral",
     "SpentRefreshToken",
     "SupportGrant",
     "SupportSession",

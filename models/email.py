@@ -48,6 +48,9 @@ class Email(UUIDPrimaryKey, Base):
     subject: Mapped[str] = mapped_column(String(200))
     text_body: Mapped[str | None] = mapped_column(Text)
     html_body: Mapped[str | None] = mapped_column(Text)
+    # The one-click unsubscribe URL of a newsletter (RFC 8058 headers); it
+    # holds a link token, so it is blanked with the bodies.
+    list_unsubscribe: Mapped[str | None] = mapped_column(String(500))
     # The Message-ID header, the same on every attempt: a repeat after a crash
     # is recognisably the same message.
     message_id: Mapped[str] = mapped_column(String(200))

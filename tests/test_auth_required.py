@@ -15,6 +15,10 @@ PUBLIC = {
     "/api/v1/auth/password",  # the emailed link's token is the credential
     "/api/v1/auth/password-reset",
     "/api/v1/auth/email-confirmation",
+    "/api/v1/newsletter/subscriptions",  # double opt-in: the link confirms
+    "/api/v1/newsletter/confirmation",  # the emailed link's signed token
+    "/api/v1/newsletter/unsubscribe",  # the signed one-click link, no login
+    "/api/v1/referrals/removal",  # the friend has no account
 }
 SAMPLE_ID = "00000000-0000-4000-8000-000000000000"
 

@@ -58,10 +58,13 @@ def init_app(app: Flask) -> None:
     from opsx_api.api.health import ns as health_ns
     from opsx_api.api.inbox import ns as inbox_ns
     from opsx_api.api.me import ns as me_ns
+    from opsx_api.api.me_mailings import ns as me_mailings_ns
+    from opsx_api.api.newsletter import ns as newsletter_ns
     from opsx_api.api.notifications import ns as notifications_ns
     from opsx_api.api.operator import ns as operator_ns
     from opsx_api.api.privacy import ns as privacy_ns
     from opsx_api.api.prospects import ns as prospects_ns
+    from opsx_api.api.referrals import ns as referrals_ns
     from opsx_api.api.sessions import ns as sessions_ns
     from opsx_api.api.support import ns as support_ns
     from opsx_api.api.support_grants import ns as support_grants_ns
@@ -83,6 +86,9 @@ def init_app(app: Flask) -> None:
     api.add_namespace(me_ns, path="/me")
     api.add_namespace(inbox_ns, path="/me/notifications")
     api.add_namespace(privacy_ns, path="/me")
+    api.add_namespace(me_mailings_ns, path="/me")
+    api.add_namespace(newsletter_ns, path="/newsletter")
+    api.add_namespace(referrals_ns, path="/referrals")
     api.add_namespace(admin_client_ns, path="/admin/client")
     api.add_namespace(admin_users_ns, path="/admin/users")
     api.add_namespace(sessions_ns, path="/admin/sessions")

@@ -26,7 +26,7 @@ from opsx_api.mail.message import build_message
 from opsx_api.mail.senders import ConsoleSender, SmtpSender
 
 emails = Email.__table__
-BLANK = {"text_body": None, "html_body": None}
+BLANK = {"text_body": None, "html_body": None, "list_unsubscribe": None}
 LINK_EXPIRED = "its link expired before it could be sent"
 
 
@@ -50,6 +50,7 @@ class EmailJob:
     html_body: str
     message_id: str
     claimed_at: float
+    list_unsubscribe: str | None = None
 
 
 _COLUMNS = select(
@@ -63,6 +64,7 @@ _COLUMNS = select(
     emails.c.html_body,
     emails.c.message_id,
     emails.c.send_before,
+    emails.c.list_unsubscribe,
 )
 
 
@@ -112,6 +114,7 @@ class EmailChannel:
             text_body=job.text_body,
             html_body=job.html_body,
             message_id=job.message_id,
+            list_unsubscribe=job.list_unsubscribe,
         )
         return self.sender.send(message)
 
@@ -181,6 +184,7 @@ def _job(row: Row) -> EmailJob:
         html_body=row.html_body or "",
         message_id=row.message_id,
         claimed_at=time.monotonic(),
+        list_unsubscribe=row.list_unsubscribe,
     )
 
 

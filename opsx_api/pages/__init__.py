@@ -44,6 +44,11 @@ class LinkPage:
     `act(token, form)` spends the token through the feature's service (the one
     its JSON endpoint calls) and raises `ApiError` or `ValidationError`; what it
     returns is handed to `done_template`.
+
+    `genuine(token)`: for signed links (`services/signed_links.py`), whether
+    the GET should show the form; without it, the token must be a live row of
+    `link_tokens`. `one_click`: the POST may carry the token in the query
+    string, as RFC 8058 mail clients send it (`List-Unsubscribe=One-Click`).
     """
 
     purpose: str
@@ -51,6 +56,8 @@ class LinkPage:
     template: str
     done_template: str
     act: Callable[[str, MultiDict], Any]
+    genuine: Callable[[str], bool] | None = None
+    one_click: bool = False
 
 
 PAGES: dict[str, LinkPage] = {}
@@ -66,10 +73,15 @@ def _page(slug: str) -> LinkPage:
 
 
 def _form(page: LinkPage, token: str, status: int, errors: Any = None):
-    link = links.peek(token, page.purpose)
-    if link is None:
-        return _invalid()
-    user = db.session().get(User, link.user_id) if link.user_id else None
+    user = None
+    if page.genuine is not None:
+        if not page.genuine(token):
+            return _invalid()
+    else:
+        link = links.peek(token, page.purpose)
+        if link is None:
+            return _invalid()
+        user = db.session().get(User, link.user_id) if link.user_id else None
     body = render_template(
         page.template, page=page, token=token, user=user, errors=errors or {}
     )
@@ -92,6 +104,8 @@ def act(slug: str):
     """Act on the token posted by the page's own form, through the service."""
     page = _page(slug)
     token = request.form.get("token", "")
+    if page.one_click and not token:
+        token = request.args.get("token", "")
     try:
         with db.unit_of_work():
             result = page.act(token, request.form)
@@ -123,6 +137,6 @@ def _error(status: int, message: str):
 
 
 def init_app(app: Flask) -> None:
-    from opsx_api.pages import accounts  # noqa: F401  (registers its pages)
+    from opsx_api.pages import accounts, mailings  # noqa: F401  (register pages)
 
     app.register_blueprint(bp)

@@ -6,10 +6,12 @@ queued pushes cancelled) and schedules the erasure `OPSX_DELETION_GRACE_DAYS`
 (30) later. A confirmation email carries a link that cancels it during the
 grace period; a company admin's reactivation cancels it too. After the grace,
 `flask admin purge` erases the person (`erase_person`): name, email, IPs,
-devices, push tokens, notifications, emails, links; audit events keep the
-action and the time, nothing personal. Prospects they entered stay: they are
-the client's data. The user row stays, anonymised, so that ids pointing at it
-(audit events, prospects, notes) remain valid and say nothing.
+devices, push tokens, notifications, emails, links, the newsletter
+subscription, the referrals they made (and their address in others');
+audit events keep the action and the time, nothing personal. Prospects they
+entered stay: they are the client's data. The user row stays, anonymised, so
+that ids pointing at it (audit events, prospects, notes) remain valid and say
+nothing.
 """
 
 from datetime import datetime, timedelta
@@ -36,13 +38,22 @@ from opsx_api.actor import Actor
 from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict, InvalidLinkToken
-from opsx_api.services import accounts, audit, credentials, emails, links, throttle
+from opsx_api.services import (
+    accounts,
+    audit,
+    credentials,
+    emails,
+    links,
+    newsletter,
+    referrals,
+    throttle,
+)
 from opsx_api.services import users as user_service
 
 CANCEL = "deletion_cancel"
 ERASED_NAME = "Deleted user"
 # Every throttle key derived from an address (login, reset requests).
-ADDRESS_KEY_KINDS = ("account", "reset-address")
+ADDRESS_KEY_KINDS = ("account", "reset-address", "newsletter-address")
 
 
 def request_deletion(identity: Identity, password: str, *, ip: str | None) -> datetime:
@@ -121,6 +132,8 @@ def erase_person(user: User, now: datetime) -> None:
     _delete(Email, or_(Email.user_id == user.id, Email.to_address == address))
     _delete(LinkToken, LinkToken.user_id == user.id)
     _delete(IdempotencyKey, IdempotencyKey.user_id == user.id)
+    newsletter.erase_person(user, address)
+    referrals.erase_person(user, address)
     keys = [throttle.key(kind, address) for kind in ADDRESS_KEY_KINDS]
     _delete(LoginFailure, LoginFailure.key.in_(keys))
     _blank(SupportSession, SupportSession.staff_id == user.id, ip=None)

@@ -5,9 +5,10 @@ Each kind has a subject here and two Jinja templates, `email/<kind>.txt` and
 """
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, render_template, render_template_string
 from sqlalchemy import update
@@ -23,6 +24,12 @@ SUBJECTS = {
     "email_change_notice": "Your OpsX email address is about to change",
     "email_taken_notice": "Someone tried to use this address on OpsX",
     "deletion_scheduled": "Your OpsX account will be deleted",
+    "newsletter_confirmation": "Confirm your subscription to the OpsX newsletter",
+    "referral_invitation": "An invitation to try OpsX",
+    # The operator's own subject line: text, not a template (`safe`: a header
+    # is not HTML, so nothing is escaped into it).
+    "newsletter": "{{ headline | safe }}",
+    "announcement": "{{ headline | safe }}",
 }
 
 
@@ -35,11 +42,13 @@ def queue(
     user_id: uuid.UUID | None = None,
     client_id: uuid.UUID | None = None,
     send_before: datetime | None = None,
+    list_unsubscribe: str | None = None,
 ) -> Email:
     """Render `kind` for one recipient and queue it; the caller commits.
 
     `send_before`: the moment its link dies; the worker cancels the email
-    rather than send a dead link.
+    rather than send a dead link. `list_unsubscribe`: the one-click
+    unsubscribe URL the message's RFC 8058 headers carry (newsletters).
     """
     name = " ".join(to_name.split())  # no line breaks into a header
     subject, text, html = render(
@@ -57,6 +66,7 @@ def queue(
         subject=subject[:200],
         text_body=text,
         html_body=html,
+        list_unsubscribe=list_unsubscribe,
         message_id=f"<{email_id.hex}@{_domain()}>",
         status="queued",
         attempts=0,
@@ -91,6 +101,28 @@ def queue_to_user(
     )
 
 
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 500  # recipients queued between two progress reports
+
+
+def queue_each(
+    recipients: Sequence[T],
+    queue_one: Callable[[T], Any],
+    progress: Progress | None = None,
+) -> int:
+    """Queue one email per recipient (a mass mailing); how many.
+
+    `progress(done, total)` is called every PROGRESS_EVERY and at the end.
+    """
+    total = len(recipients)
+    for done, recipient in enumerate(recipients, start=1):
+        queue_one(recipient)
+        if progress and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+    return total
+
+
 def cancel_queued(user_id: uuid.UUID, kinds: tuple[str, ...], reason: str) -> int:
     """Cancel (and blank) a user's queued emails of `kinds`; the count."""
     return db.changed(
@@ -103,6 +135,7 @@ def cancel_queued(user_id: uuid.UUID, kinds: tuple[str, ...], reason: str) -> in
             last_error=reason[:200],
             text_body=None,
             html_body=None,
+            list_unsubscribe=None,
             updated_at=utcnow(),
         )
         .execution_options(synchronize_session=False)

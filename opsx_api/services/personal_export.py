@@ -2,8 +2,9 @@
 
 Instant, not "within 30 days". Sections: the profile, every device session (the
 login history: times, IPs, countries, devices), the notification inbox, the
-emails sent to the person, their support sessions (staff), and the audit events
-they did or that were done to their account. Nothing about anybody else, and no
+emails sent to the person, their support sessions (staff), the audit events
+they did or that were done to their account, their newsletter status and the
+friends they referred. Nothing about anybody else, and no
 secret: no password or token hash, no push token, no link token. Prospects are
 the client's data, not the person's: the export counts those they created and
 are assigned, without their content (the company exercises rights over them).
@@ -28,10 +29,14 @@ from models import (
 )
 from opsx_api import db
 from opsx_api.clock import utcnow
+from opsx_api.services import newsletter, referrals
 
 FORMAT = "opsx-personal-export/1"
-# Sections other features add (newsletter, referrals): name -> rows of a user.
-SECTIONS: dict[str, Any] = {}
+# Sections other features add: name -> what they hold about a user.
+SECTIONS: dict[str, Any] = {
+    "newsletter": newsletter.export_of,
+    "referrals": referrals.export_of,
+}
 
 
 def export(user: User) -> dict[str, Any]:

@@ -38,7 +38,14 @@ from models import (
     User,
 )
 from opsx_api import db
-from opsx_api.services import deletion, idempotency, links, sessions
+from opsx_api.services import (
+    deletion,
+    idempotency,
+    links,
+    newsletter,
+    referrals,
+    sessions,
+)
 from opsx_api.services.prospects import retention as prospect_retention
 
 Step = Callable[[datetime, bool], int]
@@ -172,6 +179,7 @@ def expired_queued_emails(now: datetime, dry_run: bool) -> int:
         last_error="its link expired before it could be sent",
         text_body=None,
         html_body=None,
+        list_unsubscribe=None,
         updated_at=now,
     )
 
@@ -237,6 +245,23 @@ def erased_people(now: datetime, dry_run: bool) -> int:
     return len(people)
 
 
+def unconfirmed_subscriptions(now: datetime, dry_run: bool) -> int:
+    """Delete newsletter subscriptions not confirmed within
+    OPSX_NEWSLETTER_CONFIRM_DAYS (their link has expired)."""
+    return newsletter.purge_unconfirmed(now, dry_run=dry_run)
+
+
+def converted_referrals(now: datetime, dry_run: bool) -> int:
+    """Referrals whose friend joined or subscribed since: count them converted,
+    erase the friend's name and email."""
+    return referrals.settle_conversions(now, dry_run=dry_run)
+
+
+def unconverted_referrals(now: datetime, dry_run: bool) -> int:
+    """Erase referrals not converted within OPSX_REFERRAL_RETENTION_DAYS."""
+    return referrals.purge_unconverted(now, dry_run=dry_run)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("people erased after their deletion grace", erased_people),
     ("expired sessions revoked", expired_sessions),
@@ -257,4 +282,7 @@ STEPS: list[tuple[str, Step]] = [
     ("prospect idempotency keys deleted", prospect_idempotency_keys),
     ("deleted prospects scrubbed", deleted_prospects),
     ("unused custom field keys forgotten", unused_field_keys),
+    ("unconfirmed newsletter subscriptions deleted", unconfirmed_subscriptions),
+    ("referrals converted (friend's data erased)", converted_referrals),
+    ("unconverted referrals erased", unconverted_referrals),
 ]

@@ -1,0 +1,67 @@
+"""`flask admin send-newsletter` and `flask admin announce`: mass emails
+through the outbox, with progress and a count at the end."""
+
+from pathlib import Path
+
+import click
+
+from admin.command import admin_command
+from opsx_api.actor import Actor
+from opsx_api.schemas.mailings import MailingSchema
+from opsx_api.services import announcements, newsletter
+
+
+def _mailing(subject: str, body_file: Path) -> dict[str, str]:
+    """The subject and the file's text, checked like the endpoint's body."""
+    try:
+        body = body_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"cannot read {body_file}: {exc}") from None
+    body = body.replace("\r\n", "\n")
+    return MailingSchema().load({"subject": subject, "body": body})
+
+
+def _progress(done: int, total: int) -> None:
+    click.echo(f"queued {done}/{total}")
+
+
+_subject = click.option("--subject", required=True, help="The subject line.")
+_body_file = click.option(
+    "--body-file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Plain text; blank lines separate paragraphs.",
+)
+
+
+@admin_command("send-newsletter")
+@_subject
+@_body_file
+def send_newsletter(subject: str, body_file: Path) -> None:
+    """Queue a newsletter issue to every confirmed subscriber.
+
+    Each email carries its own one-click unsubscribe link and the RFC 8058
+    List-Unsubscribe headers; `flask worker` sends them. All or nothing: the
+    emails are queued in one transaction.
+    """
+    mailing = _mailing(subject, body_file)
+    count = newsletter.send_issue(
+        mailing["subject"], mailing["body"], actor=Actor.system(), progress=_progress
+    )
+    click.echo(f"newsletter queued for {count} subscribers")
+
+
+@admin_command("announce")
+@_subject
+@_body_file
+def announce(subject: str, body_file: Path) -> None:
+    """Email every active user a notice, e.g. a change of the privacy policy.
+
+    Not the newsletter: every active account gets it, subscribed or not.
+    All or nothing: the emails are queued in one transaction.
+    """
+    mailing = _mailing(subject, body_file)
+    count = announcements.announce(
+        mailing["subject"], mailing["body"], actor=Actor.system(), progress=_progress
+    )
+    click.echo(f"announcement queued for {count} users")
