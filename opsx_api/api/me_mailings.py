@@ -9,7 +9,7 @@ from opsx_api.api.base import (
     use_args,
     use_schema,
 )
-from opsx_api.auth.identity import current_user
+from opsx_api.auth.identity import current_identity, current_user
 from opsx_api.pagination import PageArgsSchema
 from opsx_api.schemas.mailings import (
     NewsletterStatusSchema,
@@ -53,4 +53,6 @@ class MyReferralListResource(OwnAccountResource):
         Their name and email are kept only to send it and to count whether it
         converted, and erased after OPSX_REFERRAL_RETENTION_DAYS otherwise.
         """
-        return referrals.refer(current_user(), name=data["name"], email=data["email"])
+        return referrals.refer(
+            current_identity(), name=data["name"], email=data["email"]
+        )

@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 
 from models import Email, NewsletterSubscription, Referral, User
 from opsx_api import db
+from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
 from opsx_api.errors import Conflict
 from opsx_api.pagination import Page, keyset_page
@@ -27,18 +28,21 @@ REMOVAL = "referral_removal"
 KIND = "referral_invitation"
 
 
-def refer(user: User, *, name: str, email: str) -> Referral:
+def refer(identity: Identity, *, name: str, email: str) -> Referral:
     """Record the friend and queue their one invitation; 409 `already_referred`.
 
     Throttled per referrer (429): nobody can use OpsX to mail strangers at will.
+    The count is reserved first, in a transaction of its own, before the
+    request's transaction takes any lock (SQLite has one writer).
     """
     config = current_app.config
     window = timedelta(seconds=config["ACCOUNT_EMAIL_WINDOW_SECONDS"])
     limit = (
-        throttle.key("referral-user", str(user.id)),
+        throttle.key("referral-user", str(identity.user_id)),
         config["REFERRAL_MAX_PER_USER"],
     )
     throttle.reserve([limit], window, "Too many referrals; try again later.")
+    user = db.session().get_one(User, identity.user_id)
     taken = select(Referral.id).where(
         Referral.referrer_id == user.id, Referral.email == email
     )
