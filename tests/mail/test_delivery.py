@@ -92,6 +92,10 @@ def test_every_kind_renders_a_subject_text_and_html(app):
         "new_email": "new@example.test",
         "name": "Ada",
         "to_address": "ada@example.test",
+        "headline": "News",
+        "body": "One.\n\nTwo.",
+        "referrer_name": "Rita",
+        "days": 30,
     }
     with app.test_request_context():
         for kind in emails.SUBJECTS:

@@ -8,6 +8,7 @@ from itsdangerous import URLSafeTimedSerializer
 from opsx_api import clock
 from opsx_api.services import signed_links
 from tests.accounts.helpers import assert_error, delivered, link_of
+from tests.mail.helpers import email_rows
 from tests.mailings.helpers import (
     API,
     altered,
@@ -36,6 +37,8 @@ def test_the_unsubscribe_link_from_the_received_newsletter_works_without_login(
     assert path.startswith("/links/newsletter-unsubscribe?token=")
     assert message["List-Unsubscribe"] == f"<{mailbox.link_in(message)}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [row] = [r for r in email_rows(factory.app) if r.kind == "newsletter"]
+    assert (row.status, row.list_unsubscribe, row.text_body) == ("sent", None, None)
 
     page = client.get(path)  # a mail scanner's GET
     assert page.status_code == 200 and "Unsubscribe" in page.get_data(as_text=True)
