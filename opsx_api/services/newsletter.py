@@ -16,6 +16,8 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import NewsletterSubscription, User
 from opsx_api import db
@@ -82,15 +84,8 @@ def request_subscription(email: str, *, ip: str | None) -> None:
     """
     if not _reserve(email, ip):
         return
-    row = db.session().scalar(
-        select(NewsletterSubscription).where(NewsletterSubscription.email == email)
-    )
-    if row is None:
-        row = NewsletterSubscription(
-            id=uuid.uuid4(), email=email, status="pending", created_at=utcnow()
-        )
-        db.session().add(row)
-    link = signed_links.url(CONFIRM, row.id)
+    row_id = _add_pending(email)
+    link = signed_links.url(CONFIRM, row_id)
     ttl = _confirm_ttl()
     emails.queue(
         "newsletter_confirmation",
@@ -98,6 +93,33 @@ def request_subscription(email: str, *, ip: str | None) -> None:
         to_name="",
         context={"link": link, "expires": emails.human_duration(ttl)},
         send_before=utcnow() + ttl,
+    )
+
+
+def _add_pending(email: str) -> uuid.UUID:
+    """The id of the address's row, added as pending if it had none.
+
+    One INSERT .. ON CONFLICT DO NOTHING whatever the address: the same work
+    for a known one, and two requests racing for a new one both end here
+    (the second waits for the first's row) instead of one failing with a
+    409 that would tell the address was new.
+    """
+    table = NewsletterSubscription.__table__
+    dialect = db.session().get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session().execute(
+        insert(table)
+        .values(id=uuid.uuid4(), email=email, status="pending", created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[table.c.email])
+    )
+    return (
+        db.session()
+        .scalars(
+            select(NewsletterSubscription.id).where(
+                NewsletterSubscription.email == email
+            )
+        )
+        .one()
     )
 
 
