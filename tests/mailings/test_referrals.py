@@ -126,3 +126,27 @@ def test_unconverted_referrals_are_erased_after_the_retention_period(
     assert "unconverted referrals erased: 1" in purge(runner)
     assert referrals(app) == []
     assert traces(app, "Jules", "jules@example.test") == {}
+
+
+def test_a_friend_who_confirms_the_newsletter_converts_the_referral(
+    factory, client, app, runner, mailbox, send_mail
+):
+    login = factory.login(factory.make_user(factory.make_client()))
+    refer(client, login, name="Kim Reader", email="kim@example.test")
+    send_mail()
+    client.post(f"{API}/newsletter/subscriptions", json={"email": "kim@example.test"})
+    assert "referrals converted (friend's data erased): 0" in purge(runner)
+    [message] = [
+        m
+        for m in delivered(mailbox, send_mail, "kim@example.test")
+        if "newsletter" in m["Subject"]
+    ]
+    _path, token = link_of(mailbox, message)
+    assert (
+        client.post(f"{API}/newsletter/confirmation", json={"token": token}).status_code
+        == 200
+    )
+    assert "referrals converted (friend's data erased): 1" in purge(runner)
+    [row] = referrals(app)
+    assert (row.name, row.email) == (None, None) and row.converted_at is not None
+    assert traces(app, "Kim Reader") == {}  # the invitation's row went too
