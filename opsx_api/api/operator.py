@@ -56,7 +56,7 @@ class AnnouncementResource(OperatorResource):
     @use_schema(MailingSchema())
     @dump_with(MailingQueuedSchema(), 202)
     def post(self, data):
-        """Email every active user a notice (e.g. a privacy policy change)."""
+        """Email every active user a notice, such as a privacy policy change."""
         queued = announcements.announce(
             data["subject"], data["body"], actor=current_identity()
         )
