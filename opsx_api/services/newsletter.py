@@ -99,18 +99,24 @@ def request_subscription(email: str, *, ip: str | None) -> None:
 def _add_pending(email: str) -> uuid.UUID:
     """The id of the address's row, added as pending if it had none.
 
-    One INSERT .. ON CONFLICT DO NOTHING whatever the address: the same work
+    One INSERT .. ON CONFLICT statement whatever the address: the same work
     for a known one, and two requests racing for a new one both end here
     (the second waits for the first's row) instead of one failing with a
-    409 that would tell the address was new.
+    409 that would tell the address was new. A pending row's clock restarts
+    with the new link, so purge does not delete it while that link works.
     """
     table = NewsletterSubscription.__table__
     dialect = db.session().get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    now = utcnow()
     db.session().execute(
         insert(table)
-        .values(id=uuid.uuid4(), email=email, status="pending", created_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[table.c.email])
+        .values(id=uuid.uuid4(), email=email, status="pending", created_at=now)
+        .on_conflict_do_update(
+            index_elements=[table.c.email],
+            set_={"created_at": now},
+            where=table.c.status == "pending",
+        )
     )
     return (
         db.session()

@@ -232,3 +232,21 @@ def test_unconfirmed_subscriptions_are_deleted_when_their_link_expires(
     done = runner.invoke(args=["admin", "purge"])
     assert "unconfirmed newsletter subscriptions deleted: 1" in done.output
     assert subscriptions(app) == []
+
+
+def test_asking_again_keeps_a_pending_subscription_while_the_new_link_works(
+    client, app, runner, mailbox, send_mail
+):
+    body = {"email": "slow@ex.test"}
+    client.post(f"{API}/newsletter/subscriptions", json=body)
+    clock.advance(timedelta(days=6))
+    client.post(f"{API}/newsletter/subscriptions", json=body)
+    clock.advance(timedelta(days=2))
+    purged = runner.invoke(args=["admin", "purge"])
+    assert "unconfirmed newsletter subscriptions deleted: 0" in purged.output
+    messages = delivered(mailbox, send_mail, "slow@ex.test")
+    assert len(messages) == 1  # the first link's email died unsent with its link
+    _path, token = link_of(mailbox, messages[0])
+    confirmed = client.post(f"{API}/newsletter/confirmation", json={"token": token})
+    assert confirmed.status_code == 200
+    assert [row.status for row in subscriptions(app)] == ["subscribed"]
