@@ -27,8 +27,10 @@ def purge_command(dry_run: bool) -> None:
     One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,
     OPSX_SESSION_IDLE_DAYS/MAX_DAYS, OPSX_RETENTION_DAYS,
     OPSX_LOGIN_WINDOW_SECONDS / OPSX_ACCOUNT_EMAIL_WINDOW_SECONDS,
-    OPSX_PUSH_DELIVERY_RETENTION_DAYS, OPSX_EMAIL_RETENTION_DAYS; emailed links
-    and pending email changes when they expire.
+    OPSX_PUSH_DELIVERY_RETENTION_DAYS, OPSX_EMAIL_RETENTION_DAYS,
+    OPSX_NEWSLETTER_CONFIRM_DAYS (unconfirmed subscriptions),
+    OPSX_REFERRAL_RETENTION_DAYS (unconverted referrals); emailed links and
+    pending email changes when they expire.
     """
     if dry_run:
         click.echo("dry run: counting only, nothing is changed")
