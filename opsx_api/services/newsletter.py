@@ -175,28 +175,31 @@ def send_issue(
     """Queue one issue to every confirmed subscriber; how many were queued.
 
     Each email carries its own signed unsubscribe link, in the text and in
-    the RFC 8058 headers.
+    the RFC 8058 headers. A subscription of an account goes to the account's
+    address of today (it may have changed since), once per address.
     """
+    address = func.coalesce(User.email, NewsletterSubscription.email)
     stmt = (
-        select(NewsletterSubscription.id, NewsletterSubscription.email)
+        select(NewsletterSubscription.id, address.label("address"))
         .add_columns(NewsletterSubscription.user_id, User.name)
         .outerjoin(User, User.id == NewsletterSubscription.user_id)
         .where(NewsletterSubscription.status == "subscribed")
         .order_by(NewsletterSubscription.created_at, NewsletterSubscription.id)
     )
+    recipients = {row.address: row for row in db.session().execute(stmt)}
 
     def queue_one(row: Any) -> None:
         link = signed_links.url(UNSUBSCRIBE, row.id)
         emails.queue(
             "newsletter",
-            to_address=row.email,
+            to_address=row.address,
             to_name=row.name or "",
             context={"headline": subject, "body": body, "link": link},
             user_id=row.user_id,
             list_unsubscribe=link,
         )
 
-    count = emails.queue_each(db.session().execute(stmt).all(), queue_one, progress)
+    count = emails.queue_each(list(recipients.values()), queue_one, progress)
     audit.record(
         "newsletter.sent",
         client_id=None,

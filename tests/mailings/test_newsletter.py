@@ -250,3 +250,23 @@ def test_asking_again_keeps_a_pending_subscription_while_the_new_link_works(
     confirmed = client.post(f"{API}/newsletter/confirmation", json={"token": token})
     assert confirmed.status_code == 200
     assert [row.status for row in subscriptions(app)] == ["subscribed"]
+
+
+def test_an_accounts_subscription_follows_its_confirmed_new_address(
+    factory, client, mailbox, send_mail
+):
+    user = factory.make_user(factory.make_client(), email="old@ex.test")
+    login = factory.login(user)
+    subscribe_me(client, login)
+    changed = client.patch(
+        f"{API}/me", json={"email": "new@ex.test"}, headers=login.headers
+    )
+    assert changed.status_code == 200
+    [confirmation] = delivered(mailbox, send_mail, "new@ex.test")
+    _path, token = link_of(mailbox, confirmation)
+    confirmed = client.post(f"{API}/auth/email-confirmation", json={"token": token})
+    assert confirmed.status_code == 200
+    mailbox.messages.clear()
+    assert send_issue(client, operator_of(factory)).get_json() == {"queued": 1}
+    send_mail()
+    assert [m["To"].addresses[0].addr_spec for m in mailbox.messages] == ["new@ex.test"]
