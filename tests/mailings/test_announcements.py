@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 
 from models import User
 from opsx_api import db
-from tests.accounts.helpers import assert_error, deactivate
+from tests.accounts.helpers import deactivate
+from tests.factories import assert_error
 from tests.mailings.helpers import API
 
 
@@ -49,7 +50,7 @@ def test_the_cli_announces_a_policy_change_to_every_active_user(
 
 
 def test_the_operator_endpoint_announces_and_others_cannot(factory, client, app):
-    factory.make_user(factory.make_client())
+    member = factory.company(members=1).member_login
     operator = factory.login(factory.make_user(None, "operator"))
     body = {"subject": "Policy change", "body": "It changes."}
     response = client.post(
@@ -57,7 +58,6 @@ def test_the_operator_endpoint_announces_and_others_cannot(factory, client, app)
     )
     assert response.status_code == 202
     assert response.get_json() == {"queued": active_users(app)}
-    member = factory.login(factory.make_user(factory.make_client()))
     forbidden = client.post(
         f"{API}/operator/announcements", json=body, headers=member.headers
     )

@@ -7,7 +7,8 @@ from itsdangerous import URLSafeTimedSerializer
 
 from opsx_api import clock
 from opsx_api.services import signed_links
-from tests.accounts.helpers import assert_error, delivered, link_of
+from tests.accounts.helpers import delivered, link_of
+from tests.factories import assert_error
 from tests.mail.helpers import email_rows
 from tests.mailings.helpers import (
     API,
@@ -172,7 +173,7 @@ def test_subscription_requests_are_throttled_per_ip_and_quietly_per_address(
 
 
 def test_my_newsletter_subscribes_and_unsubscribes_my_account(factory, client, app):
-    login = factory.login(factory.make_user(factory.make_client()))
+    login = factory.company(members=1).member_login
     assert am_i_subscribed(client, login) is False
     assert subscribe_me(client, login).status_code == 200
     assert subscribe_me(client, login).status_code == 200  # twice: still one row
@@ -208,8 +209,9 @@ def test_the_cli_sends_an_issue_with_progress_and_a_count(
 
 
 def test_only_operators_send_newsletters(factory, client):
-    admin = factory.login(factory.admin_of(factory.make_client()))
-    assert_error(send_issue(client, admin), 403, "forbidden")
+    company = factory.company(members=1)
+    for caller in (company.admin_login, company.member_login):
+        assert_error(send_issue(client, caller), 403, "forbidden")
     bad = client.post(
         f"{API}/operator/newsletters",
         json={"subject": ""},

@@ -13,9 +13,8 @@ from tests.privacy.helpers import traces
 def test_export_holds_my_newsletter_and_referrals_and_nothing_of_a_neighbour(
     factory, client
 ):
-    company = factory.make_client()
-    me = factory.login(factory.make_user(company, email="mira@example.test"))
-    neighbour = factory.login(factory.make_user(company, email="nils@example.test"))
+    company = factory.company(members=2)
+    me, neighbour = company.member_logins
     subscribe_me(client, me)
     subscribe_me(client, neighbour)
     refer(client, me, name="Olga Mine", email="olga@example.test")
@@ -28,13 +27,13 @@ def test_export_holds_my_newsletter_and_referrals_and_nothing_of_a_neighbour(
     newsletter = document["newsletter"]
     assert (newsletter["status"], newsletter["email"]) == (
         "subscribed",
-        "mira@example.test",
+        company.members[0].email,
     )
     assert [(r["name"], r["email"]) for r in document["referrals"]] == [
         ("Olga Mine", "olga@example.test")
     ]
     text = response.get_data(as_text=True)
-    for theirs in ("nils@example.test", "Pavel", "pavel@example.test"):
+    for theirs in (company.members[1].email, "Pavel", "pavel@example.test"):
         assert theirs not in text
     client.put(f"{API}/me/newsletter", json={"subscribed": False}, headers=me.headers)
     again = json.loads(client.get(f"{API}/me/export", headers=me.headers).get_data())

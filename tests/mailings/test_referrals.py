@@ -6,7 +6,8 @@ from datetime import timedelta
 from itsdangerous import URLSafeTimedSerializer
 
 from opsx_api import clock
-from tests.accounts.helpers import assert_error, delivered, link_of
+from tests.accounts.helpers import delivered, link_of
+from tests.factories import assert_error
 from tests.mailings.helpers import API, altered, refer, referrals
 from tests.privacy.helpers import traces
 
@@ -48,7 +49,7 @@ def test_the_invitations_removal_link_erases_the_friend_at_once(
 def test_the_removal_page_erases_too_and_forged_tokens_are_400(
     factory, client, app, mailbox, send_mail
 ):
-    login = factory.login(factory.make_user(factory.make_client()))
+    login = factory.company(members=1).member_login
     refer(client, login, email="gus@example.test")
     [message] = delivered(mailbox, send_mail, "gus@example.test")
     path, token = link_of(mailbox, message)
@@ -67,9 +68,7 @@ def test_referring_lists_mine_refuses_a_repeat_and_is_throttled(
     factory, client, app, monkeypatch
 ):
     monkeypatch.setitem(app.config, "REFERRAL_MAX_PER_USER", 3)
-    company = factory.make_client()
-    login = factory.login(factory.make_user(company))
-    neighbour = factory.login(factory.make_user(company))
+    login, neighbour = factory.company(members=2).member_logins
     assert refer(client, login, email="one@example.test").status_code == 201
     assert refer(client, neighbour, email="one@example.test").status_code == 201
     assert_error(
@@ -115,7 +114,7 @@ def test_unconverted_referrals_are_erased_after_the_retention_period(
     factory, client, app, runner, monkeypatch, mailbox, send_mail
 ):
     monkeypatch.setitem(app.config, "REFERRAL_RETENTION_DAYS", 30)
-    login = factory.login(factory.make_user(factory.make_client()))
+    login = factory.company(members=1).member_login
     refer(client, login, name="Jules Ignored", email="jules@example.test")
     send_mail()
     clock.advance(timedelta(days=29))
@@ -131,7 +130,7 @@ def test_unconverted_referrals_are_erased_after_the_retention_period(
 def test_a_friend_who_confirms_the_newsletter_converts_the_referral(
     factory, client, app, runner, mailbox, send_mail
 ):
-    login = factory.login(factory.make_user(factory.make_client()))
+    login = factory.company(members=1).member_login
     refer(client, login, name="Kim Reader", email="kim@example.test")
     send_mail()
     client.post(f"{API}/newsletter/subscriptions", json={"email": "kim@example.test"})
