@@ -107,6 +107,16 @@ class ValidationFailed(ApiError):
     status, code, message = 422, "validation_error", "Invalid request body."
 
 
+class InvalidQuery(ValidationFailed):
+    """A query parameter failed its schema: the same code, named as a query error."""
+
+    message = "Invalid query parameter."
+
+    def __init__(self, messages: dict[str, Any]) -> None:
+        names = ", ".join(sorted(str(name) for name in messages))
+        super().__init__(f"Invalid query parameter: {names}.", details=messages)
+
+
 class FieldLimitExceeded(ApiError):
     """Custom fields over a configured limit; `details.limit` names which."""
 

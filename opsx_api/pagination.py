@@ -27,8 +27,18 @@ class Page:
 class PageArgsSchema(Schema):
     """`limit` (default 50; above 100 is capped at 100) and an opaque `cursor`."""
 
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1))
-    cursor = fields.String(load_default=None)
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1),
+        metadata={"description": f"page size; above {MAX_LIMIT} is capped"},
+    )
+    cursor = fields.String(
+        load_default=None,
+        metadata={
+            "description": "the previous page's `next_cursor` (opaque); "
+            "a malformed one is 400 `invalid_cursor`"
+        },
+    )
 
     @post_load
     def _cap(self, data, **_kwargs):

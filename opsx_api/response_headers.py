@@ -4,13 +4,19 @@ Answers carry tokens (login, refresh, support sessions) or personal data
 (`/me`, prospects, users, audit, exports) on most routes; listing those would
 miss the next one added. So the rule is the other way round: every answer,
 errors included, is `no-store`, except health, readiness, the Swagger UI and
-the spec, which hold nothing about anyone.
+the specs (Swagger 2.0 and OpenAPI 3.1), which hold nothing about anyone.
 """
 
 from flask import Flask, Response, request
 
 CACHEABLE_PATHS = frozenset(
-    {"/api/v1/health", "/api/v1/ready", "/api/v1/docs", "/api/v1/swagger.json"}
+    {
+        "/api/v1/health",
+        "/api/v1/ready",
+        "/api/v1/docs",
+        "/api/v1/swagger.json",
+        "/api/v1/openapi.json",
+    }
 )
 CACHEABLE_PREFIXES = ("/swaggerui/",)  # flask-restx's Swagger UI assets
 

@@ -8,11 +8,15 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +128,16 @@ def post_json(url: str, body: dict, headers: dict | None = None) -> tuple[int, d
     except urllib.error.HTTPError as error:
         status, raw = error.code, error.read()
     return status, json.loads(raw) if raw else {}
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free local port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -10,6 +10,7 @@ PUBLIC = {
     "/api/v1/ready",
     "/api/v1/docs",
     "/api/v1/swagger.json",
+    "/api/v1/openapi.json",
     "/api/v1/auth/login",
     "/api/v1/auth/refresh",
     "/api/v1/auth/password",  # the emailed link's token is the credential

@@ -85,7 +85,7 @@ def test_answers_with_personal_data_are_no_store(client, factory, kit):
 def test_errors_are_no_store_and_public_documents_are_not(client):
     assert_no_store(client.get(f"{API}/me"))
     assert_no_store(client.get(f"{API}/no-such-thing"))
-    for path in ("/health", "/swagger.json", "/docs"):
+    for path in ("/health", "/swagger.json", "/openapi.json", "/docs"):
         response = client.get(API + path)
         assert response.status_code == 200
         assert "no-store" not in response.headers.get("Cache-Control", "")

@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, jsonify
 from flask_restx import Api, Model
 from flask_restx import fields as rx
 
-from opsx_api.api import spec
+from opsx_api.api import openapi3, spec
+from opsx_api.api.access_doc import describe_access
 from opsx_api.api.docs import MODELS, nullable
 from opsx_api.errors import handle_exception
 
@@ -18,13 +19,23 @@ class OpsxApi(Api):
         return handle_exception(e)
 
     _schema: dict[str, Any] | None
+    _openapi3: dict[str, Any] | None = None
 
     @property
     def __schema__(self) -> dict[str, Any]:
-        """The generated spec, completed once with the shared error answers."""
+        """The generated spec, completed once with access and the shared errors."""
         if not self._schema:
-            self._schema = spec.complete(super().__schema__)
+            generated = super().__schema__
+            describe_access(self, generated)
+            self._schema = spec.complete(generated)
         return self._schema
+
+    @property
+    def openapi3(self) -> dict[str, Any]:
+        """The same spec as an OpenAPI 3.1 document (`/api/v1/openapi.json`)."""
+        if not self._openapi3:
+            self._openapi3 = openapi3.convert(self.__schema__)
+        return self._openapi3
 
 
 ERROR_MODEL = Model(
@@ -101,5 +112,8 @@ def init_app(app: Flask) -> None:
     api.models.update(MODELS)
     api.models["Error"] = ERROR_MODEL
     api.models["ErrorBody"] = ERROR_MODEL["error"].model
+    blueprint.add_url_rule(
+        "/openapi.json", "openapi", lambda: jsonify(api.openapi3), methods=["GET"]
+    )
     app.register_blueprint(blueprint)
     app.extensions["opsx_api"] = api

@@ -6,14 +6,14 @@ from typing import Any, ClassVar
 
 from flask import request
 from flask_restx import Resource
-from marshmallow import Schema, validate
+from marshmallow import Schema, ValidationError, validate
 from marshmallow import fields as ma
 
 from models import ROLES
 from opsx_api import db
 from opsx_api.api.docs import add_doc, model_for, page_model_for, response_doc
 from opsx_api.auth.access import SupportLevel, authorized
-from opsx_api.errors import BadRequest, UnsupportedMediaType
+from opsx_api.errors import BadRequest, InvalidQuery, UnsupportedMediaType
 from opsx_api.render import compile_dump, json_response
 from opsx_api.request_body import (
     MAX_JSON_DEPTH,
@@ -112,7 +112,11 @@ def use_schema(schema: Schema, *, name: str | None = None):
 
 
 def use_args(schema: Schema):
-    """Load the query string through `schema` (422 on errors) and pass it as `args`."""
+    """Load the query string through `schema` and pass it as `args`.
+
+    A parameter that fails its schema is 422 `validation_error` whose message
+    names the query parameters (`details`: per-parameter messages).
+    """
 
     def decorator(func):
         @wraps(func)
@@ -122,7 +126,11 @@ def use_args(schema: Schema):
                 check_value(raw)
             except UnstorableText as exc:
                 raise invalid_text(exc.where) from None
-            return func(self, schema.load(raw), *args, **kwargs)
+            try:
+                loaded = schema.load(raw)
+            except ValidationError as exc:
+                raise InvalidQuery(exc.normalized_messages()) from None
+            return func(self, loaded, *args, **kwargs)
 
         params = {
             field.data_key or name: query_param_doc(field)
@@ -135,7 +143,7 @@ def use_args(schema: Schema):
 
 
 def query_param_doc(field: ma.Field) -> dict[str, Any]:
-    """A query parameter as documented: its type, format, enum and minimum."""
+    """A query parameter as documented: type, format, enum, bounds and default."""
     doc: dict[str, Any] = {"in": "query", "type": "string"}
     doc["description"] = field.metadata.get("description", "")
     if isinstance(field, ma.Integer):
@@ -149,8 +157,14 @@ def query_param_doc(field: ma.Field) -> dict[str, Any]:
     for rule in field.validators:
         if isinstance(rule, validate.OneOf):
             doc["enum"] = list(rule.choices)
-        elif isinstance(rule, validate.Range) and rule.min is not None:
-            doc["minimum"] = rule.min
+        elif isinstance(rule, validate.Range):
+            if rule.min is not None:
+                doc["minimum"] = rule.min
+            if rule.max is not None:
+                doc["maximum"] = rule.max
+    default = field.load_default
+    if isinstance(default, str | int | bool) and not callable(default):
+        doc["default"] = default
     return doc
 
 

@@ -128,8 +128,11 @@ def _convert(field: ma.Field, parent: str, load: bool):
 def _converted(field: ma.Field, parent: str, load: bool, kwargs: dict):
     if isinstance(field, ma.Nested):
         nested = field.schema
-        inner = rx.Nested(model_for(nested, load=load), skip_none=True)
-        return rx.List(inner, **_list_kwargs(kwargs)) if field.many else inner
+        model = model_for(nested, load=load)
+        if field.many:
+            return rx.List(rx.Nested(model, skip_none=True), **_list_kwargs(kwargs))
+        # `required` is the parent model's; anything else would wrap the $ref.
+        return rx.Nested(model, skip_none=True, required=kwargs["required"])
     if isinstance(field, ma.List):
         return rx.List(_convert(field.inner, parent, load), **_list_kwargs(kwargs))
     if isinstance(field, ma.Dict):
