@@ -5,6 +5,7 @@ The benchmarks start their servers with these helpers too.
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -141,3 +142,48 @@ def serve(app) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def dev_env(tmp_path: Path) -> dict[str, str]:
+    """`make run`'s environment on a fresh SQLite database and free ports."""
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "OPSX_DATABASE_URL": f"sqlite:///{tmp_path}/dev.db",
+        "OPSX_DEV_PORT": str(free_port()),
+        "OPSX_DEV_FCM_PORT": str(free_port()),
+        "OPSX_ARGON2_PROFILE": "test",
+        "OPSX_SECRET_KEY": "dev-run-test-secret-0123456789abcdef",
+        "OPSX_JWT_KEYS": "d=dev-run-test-jwt-key-0123456789abcdef",
+    }
+
+
+@contextmanager
+def make_run(env: dict[str, str]) -> Iterator[str]:
+    """What `make run` does (migrate, seed, devserver); yields the API's base URL."""
+    flask = [sys.executable, "-m", "flask"]
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(flask + step, cwd=ROOT, env=env, check=True, timeout=60)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "opsx_api.devserver"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{env['OPSX_DEV_PORT']}/api/v1"
+    try:
+        deadline = time.monotonic() + 90  # four processes start on a loaded CI machine
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:
+                    assert json.loads(answer.read()) == {"status": "ok"}
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the API did not come up"
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

@@ -1,19 +1,11 @@
 """`make run` on a fresh database: migrate, seed, serve API, worker and emulator."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.live import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.live import dev_env, make_run
 
 
 def _get(url: str, *, data: bytes | None = None) -> dict:
@@ -25,43 +17,15 @@ def _get(url: str, *, data: bytes | None = None) -> dict:
 
 
 @pytest.fixture
-def dev_env(tmp_path):
-    return {
-        **os.environ,
-        "FLASK_APP": "wsgi",
-        "OPSX_DATABASE_URL": f"sqlite:///{tmp_path}/dev.db",
-        "OPSX_DEV_PORT": str(free_port()),
-        "OPSX_DEV_FCM_PORT": str(free_port()),
-        "OPSX_ARGON2_PROFILE": "test",
-        "OPSX_SECRET_KEY": "dev-run-test-secret-0123456789abcdef",
-        "OPSX_JWT_KEYS": "d=dev-run-test-jwt-key-0123456789abcdef",
-    }
+def env(tmp_path):
+    return dev_env(tmp_path)
 
 
-def test_make_run_serves_the_seeded_api_with_its_docs(dev_env):
-    flask = [sys.executable, "-m", "flask"]
-    for step in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run(flask + step, cwd=ROOT, env=dev_env, check=True, timeout=60)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "opsx_api.devserver"],
-        cwd=ROOT,
-        env=dev_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{dev_env['OPSX_DEV_PORT']}/api/v1"
-    try:
-        deadline = time.monotonic() + 90  # four processes start on a loaded CI machine
-        while True:
-            try:
-                assert _get(f"{base}/health") == {"status": "ok"}
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the API did not come up"
-                time.sleep(0.3)
+def test_make_run_serves_the_seeded_api_with_its_docs(env):
+    with make_run(env) as base:
         spec = _get(f"{base}/swagger.json")
         assert "/auth/login" in spec["paths"] and "/admin/users" in spec["paths"]
+        assert _get(f"{base}/openapi.json")["openapi"] == "3.1.0"
         with urllib.request.urlopen(f"{base}/docs", timeout=5) as docs:
             assert docs.status == 200
         login = _get(
@@ -75,8 +39,5 @@ def test_make_run_serves_the_seeded_api_with_its_docs(dev_env):
             ).encode(),
         )
         assert login["user"]["client"]["name"] == "Demo Field Co"
-        emulator = f"http://127.0.0.1:{dev_env['OPSX_DEV_FCM_PORT']}/emulator/messages"
+        emulator = f"http://127.0.0.1:{env['OPSX_DEV_FCM_PORT']}/emulator/messages"
         assert "messages" in _get(emulator)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
