@@ -1,6 +1,6 @@
 """schemathesis against the served spec: no 5xx, no answer off the documented schema.
 
-Every operation of `/api/v1/swagger.json` gets generated requests, valid ones
+Every operation of `/api/v1/openapi.json` (OpenAPI 3.1) gets generated requests, valid ones
 (positive) and invalid ones (negative), from a company admin logged in through
 the real login. Each operation starts on empty tables with a fresh company, so
 one operation's logout, throttled logins or deleted rows never leak into the
@@ -107,7 +107,7 @@ def run_operation(operation, mode, headers, known, tally) -> str | None:
 
 
 def test_every_operation_conforms_to_the_spec_under_generated_requests(app, factory):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/swagger.json", app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     tally: Counter[str] = Counter()
     failures = []
     started = time.monotonic()
