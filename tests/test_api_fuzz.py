@@ -1,11 +1,12 @@
 """schemathesis against the served spec: no 5xx, no answer off the documented schema.
 
-Every operation of `/api/v1/openapi.json` (OpenAPI 3.1) gets generated requests, valid ones
-(positive) and invalid ones (negative), from a company admin logged in through
-the real login. Each operation starts on empty tables with a fresh company, so
-one operation's logout, throttled logins or deleted rows never leak into the
-next; positive cases name real rows (a prospect, a member, a grant...) half of
-the time, so the protected operations are exercised past their 404.
+Every operation of the OpenAPI 3.1 `/api/v1/openapi.json` gets generated
+requests, valid ones (positive) and invalid ones (negative), from a company
+admin logged in through the real login. Each operation starts on empty tables
+with a fresh company, so one operation's logout, throttled logins or deleted
+rows never leak into the next; positive cases name real rows (a prospect, a
+member, a grant...) half of the time, so the protected operations are exercised
+past their 404.
 
 Bounded and deterministic: `OPSX_FUZZ_EXAMPLES` cases per operation and mode
 (default 10), derandomised, so CI sees the same cases every run. Set it higher

@@ -9,7 +9,8 @@ added here, by one rule per layer, so no operation can forget one:
 - a path parameter: 404 (no such row, another company's, or not a UUID);
 - a JSON body: 400 (malformed, `json_too_deep`, `invalid_text`), 413, 415, 422;
 - a query string: 400 (`invalid_text`, and `invalid_cursor` with a cursor) and
-  422 (a parameter off its type, bounds or enum).
+  422 (a parameter off its type, bounds or enum);
+- an `Idempotency-Key` header: 400, 409 (in progress) and 422 (reused).
 
 Every error answer lists its `code` values (`x-error-codes`) and shows the first
 in its example (`opsx_api/api/error_codes.py`). flask-restx documents every body
@@ -23,6 +24,7 @@ from opsx_api.api import error_codes
 
 ERROR = {"$ref": "#/definitions/Error"}
 CURSORS = {"cursor", "since"}
+IDEMPOTENCY = "Idempotency-Key"
 # kind -> status -> (description, codes)
 RULES: dict[str, dict[int, tuple[str, list[str]]]] = {
     "protected": {
@@ -38,6 +40,14 @@ RULES: dict[str, dict[int, tuple[str, list[str]]]] = {
         413: ("Body too large", ["payload_too_large"]),
         415: ("Not the documented media type", ["unsupported_media_type"]),
         422: ("Invalid body (details: per-field messages)", ["validation_error"]),
+    },
+    "idempotency": {
+        400: ("Idempotency-Key malformed", ["invalid_idempotency_key"]),
+        409: (
+            "A request with this Idempotency-Key is in progress",
+            ["idempotency_key_in_use"],
+        ),
+        422: ("Idempotency-Key reused with another body", ["idempotency_key_reused"]),
     },
     "query": {
         400: ("Text with NUL / unpaired surrogates", ["invalid_text"]),
@@ -83,9 +93,16 @@ def _rules(operation: dict, parameters: list[dict]) -> dict[int, tuple[str, list
     kinds = [kind for kind in ("path", "body", "query") if kind in places]
     if operation.get("security") != []:
         kinds.insert(0, "protected")
+    if IDEMPOTENCY in {p["name"] for p in parameters if p["in"] == "header"}:
+        kinds.append("idempotency")
+    not_json = "application/json" not in operation.get(
+        "x-consumes", ["application/json"]
+    )
     rules: dict[int, tuple[str, list]] = {}
     for kind in kinds:
         for status, (description, codes) in RULES[kind].items():
+            if kind == "body" and status == 400 and not_json:
+                continue  # a CSV body is not parsed as JSON: its faults are 422
             if kind == "query" and status == 400 and CURSORS & queries:
                 codes = [*codes, "invalid_cursor"]
                 description += ", or a malformed cursor"

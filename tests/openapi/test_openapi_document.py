@@ -147,3 +147,19 @@ def test_a_malformed_query_parameter_is_a_query_error_not_a_body_error(client, f
     assert error["message"] == "Invalid query parameter: limit."
     assert "body" not in error["message"]
     assert error["details"] == {"limit": ["Not a valid integer."]}
+
+
+def test_idempotent_writes_and_field_limits_document_their_codes(client):
+    paths = document(client)["paths"]
+
+    def codes(path, method, status):
+        return paths[path][method]["responses"][status]["x-error-codes"]
+
+    for path in ("/prospects", "/prospects/import", "/prospects/{prospect_id}/notes"):
+        assert "invalid_idempotency_key" in codes(path, "post", "400"), path
+        assert "idempotency_key_in_use" in codes(path, "post", "409"), path
+        assert "idempotency_key_reused" in codes(path, "post", "422"), path
+    assert "field_limit_exceeded" in codes("/prospects", "post", "422")
+    assert "field_limit_exceeded" in codes("/prospects/{prospect_id}", "patch", "422")
+    assert "json_too_deep" not in codes("/prospects/import", "post", "400")
+    assert "json_too_deep" in codes("/prospects", "post", "400")

@@ -39,6 +39,11 @@ class ProspectListResource(ProspectsBase):
         user_id = current_identity().user_id
         return prospects.list_prospects(tenant_id(), args, user_id=user_id)
 
+    @ns.response(
+        422,
+        "validation_error; field_limit_exceeded: over an OPSX_FIELDS_* limit",
+        "Error",
+    )
     @ns.response(409, "external_id_taken", "Error")
     @use_schema(ProspectCreateSchema())
     @replayable(prospect_schema, 201, headers=created_headers)
@@ -59,6 +64,11 @@ class ProspectResource(ProspectsBase):
         """One prospect, with its ETag."""
         return prospect, etag_header(prospect)
 
+    @ns.response(
+        422,
+        "validation_error; field_limit_exceeded: over an OPSX_FIELDS_* limit",
+        "Error",
+    )
     @ns.response(412, "precondition_failed: changed since your If-Match", "Error")
     @ns.response(428, "precondition_required (only if configured)", "Error")
     @with_prospect
