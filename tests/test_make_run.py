@@ -18,6 +18,7 @@ def _get(url: str, *, data: bytes | None = None) -> dict:
 
 @pytest.fixture
 def env(tmp_path):
+    """`make run`'s environment on a fresh database and free ports."""
     return dev_env(tmp_path)
 
 
