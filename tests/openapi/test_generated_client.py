@@ -74,8 +74,7 @@ def test_generated_client_logs_in_lists_prospects_and_reads_a_404(
         TokenPair,
     )
 
-    company = factory.make_client()
-    member = factory.make_user(company)
+    member = factory.make_user(factory.company().client)
     with serve(app) as origin:
         anonymous = generated.Client(base_url=f"{origin}/api/v1")
         login = post_login_resource.sync(
