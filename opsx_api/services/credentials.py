@@ -42,11 +42,14 @@ class SessionsEnded:
     support_sessions: int
 
 
-def check_password(password: str, *, email: str = "", name: str = "") -> None:
-    """422 with the reasons when a new password breaks the policy."""
+def check_password(
+    password: str, *, email: str = "", name: str = "", field: str = "password"
+) -> None:
+    """422 with the reasons, under the body's `field`, when a new password breaks
+    the policy."""
     problems = passwords.password_problems(password, email=email, name=name)
     if problems:
-        raise ValidationError({"password": problems})
+        raise ValidationError({field: problems})
 
 
 def confirm_own_password(identity: Identity, password: str, *, ip: str | None) -> User:
