@@ -23,7 +23,7 @@ from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import LoginFailure
-from opsx_api import db
+from opsx_api import db, metrics
 from opsx_api.clock import utcnow
 from opsx_api.errors import Throttled
 
@@ -59,12 +59,17 @@ def reserve_login(email: str, ip: str | None) -> Attempt:
 
 
 def reserve(
-    limits: list[tuple[str, int]], window: timedelta, message: str
+    limits: list[tuple[str, int]],
+    window: timedelta,
+    message: str,
+    *,
+    throttle: str = "login",
 ) -> tuple[int, ...]:
     """Atomically count one attempt against every (key, limit), or refuse (429).
 
     Committed at once in a transaction of its own, whatever becomes of the
-    request. Returns the ids of the rows counted.
+    request. Returns the ids of the rows counted. `throttle` names it in the
+    metrics (the keys are hashed).
     """
     now = utcnow()
     with db.separate_transaction() as session:
@@ -72,6 +77,7 @@ def reserve(
         for throttle_key, limit in limits:
             count, oldest = _recent(session, throttle_key, limit, now - window)
             if count >= limit and oldest is not None:
+                metrics.THROTTLED.labels(throttle).inc()
                 raise Throttled((oldest + window - now).total_seconds(), message)
         rows = [LoginFailure(key=k, created_at=now) for k, _ in limits]
         session.add_all(rows)
