@@ -12,9 +12,9 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from bench.server import free_port
 from opsx_api import create_app
 from tests.conftest import TEST_CONFIG
+from tests.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ with a reason in the one error envelope (zxcvbn, with the user's name and email)
 import pytest
 
 from opsx_api.auth.passwords import password_problems
-from tests.accounts.helpers import API, assert_error, invite, link_of, set_password
-from tests.factories import PASSWORD
+from tests.accounts.helpers import API, invite, link_of, set_password
+from tests.factories import PASSWORD, assert_error
 
 # Long enough for the length floor, and each shipped by issue 12 as let through.
 BREACHED = (
@@ -45,7 +45,7 @@ def test_demo_and_test_passwords_stay_acceptable(app):
 
 
 def test_create_user_refuses_them(client, factory):
-    admin = factory.login(factory.admin_of(factory.make_client()))
+    admin = factory.company().admin_login
     for weak in BREACHED:
         response = client.post(
             f"{API}/admin/users",
@@ -62,8 +62,8 @@ def test_create_user_refuses_them(client, factory):
 
 
 def test_password_change_refuses_them(client, factory):
-    user = factory.make_user(factory.make_client())
-    login = factory.login(user)
+    company = factory.company(members=1)
+    user, login = company.member, company.member_login
     for weak in BREACHED:
         response = client.post(
             f"{API}/me/password",
@@ -76,12 +76,11 @@ def test_password_change_refuses_them(client, factory):
 
 
 def test_reset_and_invitation_refuse_them(client, factory, mailbox, send_mail):
-    company = factory.make_client()
-    admin = factory.login(factory.admin_of(company))
-    invited = invite(client, admin, email="ivy@example.test").get_json()
+    company = factory.company(members=1)
+    invited = invite(client, company.admin_login, email="ivy@example.test").get_json()
     send_mail()
     _, invitation = link_of(mailbox, mailbox.to(invited["email"])[-1])
-    member = factory.make_user(company)
+    member = company.member
     asked = client.post(f"{API}/auth/password-reset", json={"email": member.email})
     assert asked.status_code == 202
     send_mail()

@@ -27,7 +27,7 @@ def status_of(app, email) -> str:
 
 @pytest.fixture
 def acme(factory):
-    company = factory.make_client(name="Acme Field")
+    company = factory.make_client(name="Acme Field")  # a name to look up
     return company, factory.make_user(company, name="Mia Member")
 
 

@@ -5,10 +5,10 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bench.server import free_port
 from opsx_api.delivery.command import serve_worker_metrics
 from tests.accounts.helpers import invite
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, assert_error
+from tests.live import free_port
 
 TOKEN = "metrics-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -42,13 +42,11 @@ def value(scraped, name: str, **labels) -> float:
 def test_metrics_are_off_without_a_token_and_refuse_a_wrong_one(
     app, client, monkeypatch
 ):
-    off = client.get("/metrics")
-    assert off.status_code == 404 and off.get_json()["error"]["code"] == "not_found"
+    assert_error(client.get("/metrics"), 404, "not_found")
     monkeypatch.setitem(app.config, "METRICS_TOKEN", TOKEN)
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
         refused = client.get("/metrics", headers=headers)
-        assert refused.status_code == 401
-        assert refused.get_json()["error"]["code"] == "unauthorized"
+        assert_error(refused, 401, "unauthorized")
         assert "opsx_" not in refused.get_data(as_text=True)
 
 
@@ -71,7 +69,7 @@ def test_failed_logins_and_throttles_are_counted(
     app, client, factory, scrape, monkeypatch
 ):
     monkeypatch.setitem(app.config, "LOGIN_MAX_FAILURES_ACCOUNT", 1)
-    user = factory.make_user(factory.make_client())
+    user = factory.company(members=1).member
     before = scrape()
     body = {"email": user.email, "password": "wrong-" + PASSWORD}
     body["device"] = {"id": "d1", "platform": "android"}
@@ -89,8 +87,7 @@ def test_failed_logins_and_throttles_are_counted(
 def test_outbox_depth_age_and_email_outcomes(
     client, factory, scrape, send_mail, mailbox
 ):
-    admin = factory.login(factory.admin_of(factory.make_client()))
-    assert invite(client, admin).status_code == 201
+    assert invite(client, factory.company().admin_login).status_code == 201
     queued = scrape()
     where = {"channel": "email", "kind": "invitation"}
     assert value(queued, "opsx_outbox_depth", **where) == 1
