@@ -54,7 +54,9 @@ def reserve_login(email: str, ip: str | None) -> Attempt:
     """Count a password guess before verifying it; 429 when over a limit."""
     limits = login_limits(email, ip)
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    ids = reserve(limits, window, "Too many failed logins; try again later.")
+    ids = reserve(
+        limits, window, "Too many failed logins; try again later.", throttle="login"
+    )
     return Attempt(ids, limits[0][0])
 
 
@@ -63,7 +65,7 @@ def reserve(
     window: timedelta,
     message: str,
     *,
-    throttle: str = "login",
+    throttle: str,
 ) -> tuple[int, ...]:
     """Atomically count one attempt against every (key, limit), or refuse (429).
 
