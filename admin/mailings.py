@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from admin.command import admin_command
+from admin.command import admin_command, echo_json, json_option
 from opsx_api.actor import Actor
 from opsx_api.schemas.mailings import MailingSchema
 from opsx_api.services import announcements, newsletter
@@ -25,6 +25,10 @@ def _progress(done: int, total: int) -> None:
     click.echo(f"queued {done}/{total}")
 
 
+def _quiet(done: int, total: int) -> None:
+    """No progress lines: the output is one JSON document."""
+
+
 _subject = click.option("--subject", required=True, help="The subject line.")
 _body_file = click.option(
     "--body-file",
@@ -37,7 +41,8 @@ _body_file = click.option(
 @admin_command("send-newsletter")
 @_subject
 @_body_file
-def send_newsletter(subject: str, body_file: Path) -> None:
+@json_option
+def send_newsletter(subject: str, body_file: Path, as_json: bool) -> None:
     """Queue a newsletter issue to every confirmed subscriber.
 
     Each email carries its own one-click unsubscribe link and the RFC 8058
@@ -46,15 +51,22 @@ def send_newsletter(subject: str, body_file: Path) -> None:
     """
     mailing = _mailing(subject, body_file)
     count = newsletter.send_issue(
-        mailing["subject"], mailing["body"], actor=Actor.system(), progress=_progress
+        mailing["subject"],
+        mailing["body"],
+        actor=Actor.system(),
+        progress=_quiet if as_json else _progress,
     )
-    click.echo(f"newsletter queued for {count} subscribers")
+    if as_json:
+        echo_json({"queued": count})
+    else:
+        click.echo(f"newsletter queued for {count} subscribers")
 
 
 @admin_command("announce")
 @_subject
 @_body_file
-def announce(subject: str, body_file: Path) -> None:
+@json_option
+def announce(subject: str, body_file: Path, as_json: bool) -> None:
     """Email every active user a notice, e.g. a change of the privacy policy.
 
     Not the newsletter: every active account gets it, subscribed or not.
@@ -62,6 +74,12 @@ def announce(subject: str, body_file: Path) -> None:
     """
     mailing = _mailing(subject, body_file)
     count = announcements.announce(
-        mailing["subject"], mailing["body"], actor=Actor.system(), progress=_progress
+        mailing["subject"],
+        mailing["body"],
+        actor=Actor.system(),
+        progress=_quiet if as_json else _progress,
     )
-    click.echo(f"announcement queued for {count} users")
+    if as_json:
+        echo_json({"queued": count})
+    else:
+        click.echo(f"announcement queued for {count} users")

@@ -173,8 +173,10 @@ def test_client_names_are_unique_ignoring_case(runner, acme):
     assert as_json(created)["name"] == "Acme Fields"
 
 
-def test_every_command_that_prints_data_has_json_that_parses(runner, acme):
+def test_every_command_that_prints_data_has_json_that_parses(runner, acme, tmp_path):
     _, member = acme
+    body = tmp_path / "body.txt"
+    body.write_text("Hello.\n\nA second paragraph.\n")
     invocations = [
         ["create-user", "j@acme.test", "--role", "member", "--client", "acme field"],
         ["list-clients"],
@@ -187,6 +189,8 @@ def test_every_command_that_prints_data_has_json_that_parses(runner, acme):
         ["purge", "--dry-run"],
         ["purge", "--yes"],
         ["stats"],
+        ["send-newsletter", "--subject", "News", "--body-file", str(body)],
+        ["announce", "--subject", "Notice", "--body-file", str(body)],
     ]
     for args in invocations:
         as_json(run(runner, *args, "--json"))
