@@ -29,6 +29,21 @@ def _quiet(done: int, total: int) -> None:
     """No progress lines: the output is one JSON document."""
 
 
+def _queue(send, subject: str, body_file: Path, as_json: bool, said: str) -> None:
+    """Queue a mailing with `send` (a service); say how many, as text or JSON."""
+    mailing = _mailing(subject, body_file)
+    count = send(
+        mailing["subject"],
+        mailing["body"],
+        actor=Actor.system(),
+        progress=_quiet if as_json else _progress,
+    )
+    if as_json:
+        echo_json({"queued": count})
+    else:
+        click.echo(said.format(count=count))
+
+
 _subject = click.option("--subject", required=True, help="The subject line.")
 _body_file = click.option(
     "--body-file",
@@ -49,17 +64,8 @@ def send_newsletter(subject: str, body_file: Path, as_json: bool) -> None:
     List-Unsubscribe headers; `flask worker` sends them. All or nothing: the
     emails are queued in one transaction.
     """
-    mailing = _mailing(subject, body_file)
-    count = newsletter.send_issue(
-        mailing["subject"],
-        mailing["body"],
-        actor=Actor.system(),
-        progress=_quiet if as_json else _progress,
-    )
-    if as_json:
-        echo_json({"queued": count})
-    else:
-        click.echo(f"newsletter queued for {count} subscribers")
+    said = "newsletter queued for {count} subscribers"
+    _queue(newsletter.send_issue, subject, body_file, as_json, said)
 
 
 @admin_command("announce")
@@ -72,14 +78,5 @@ def announce(subject: str, body_file: Path, as_json: bool) -> None:
     Not the newsletter: every active account gets it, subscribed or not.
     All or nothing: the emails are queued in one transaction.
     """
-    mailing = _mailing(subject, body_file)
-    count = announcements.announce(
-        mailing["subject"],
-        mailing["body"],
-        actor=Actor.system(),
-        progress=_quiet if as_json else _progress,
-    )
-    if as_json:
-        echo_json({"queued": count})
-    else:
-        click.echo(f"announcement queued for {count} users")
+    said = "announcement queued for {count} users"
+    _queue(announcements.announce, subject, body_file, as_json, said)
