@@ -34,3 +34,12 @@ def post_worker_init(worker):
     """
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server, worker):
+    """Metrics in multiprocess mode (PROMETHEUS_MULTIPROC_DIR): a dead worker's
+    live gauges leave the sum; its counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

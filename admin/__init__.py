@@ -7,7 +7,7 @@ It calls the same services as the API. `opsx_api` never imports this package;
 from flask import Flask
 from flask.cli import AppGroup
 
-from admin import mailings, purge, stats, users
+from admin import directory, mailings, purge, stats, user_edit, users
 from admin.seed import seed_demo_command
 
 admin_group = AppGroup("admin", help="Administer clients, users and data.")
@@ -15,6 +15,11 @@ admin_group.add_command(users.create_client)
 admin_group.add_command(users.create_user)
 admin_group.add_command(users.deactivate_user)
 admin_group.add_command(users.revoke_tokens)
+admin_group.add_command(user_edit.reactivate_user)
+admin_group.add_command(user_edit.update_user)
+admin_group.add_command(directory.list_clients)
+admin_group.add_command(directory.list_users)
+admin_group.add_command(directory.show_user)
 admin_group.add_command(purge.purge_command)
 admin_group.add_command(stats.stats_command)
 admin_group.add_command(mailings.send_newsletter)

@@ -1,6 +1,8 @@
 """How an admin command runs: in an app context, as one unit of work, and with
 bad input reported as one line (exit 1), never a stack trace."""
 
+import json
+import sys
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -42,3 +44,41 @@ def flatten(messages: Any, prefix: str = "") -> str:
     if isinstance(messages, list):
         return prefix + " ".join(str(m) for m in messages)
     return prefix + str(messages)
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--json`: print the command's data as JSON (the `as_json` argument)."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print JSON instead of text."
+    )(func)
+
+
+def yes_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--yes`: skip the confirmation of a destructive command."""
+    return click.option(
+        "--yes", "-y", is_flag=True, help="Do not ask for confirmation."
+    )(func)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def interactive() -> bool:
+    """Whether a person can answer a prompt (standard input is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Go on after `--yes` or a person's yes; refuse without one when nobody can answer.
+
+    A script that forgot `--yes` stops with exit 1 instead of hanging on a prompt
+    or acting on an answer nobody gave.
+    """
+    if yes:
+        return
+    if not interactive():
+        raise click.ClickException(
+            f"{question} Not interactive: refusing without --yes."
+        )
+    click.confirm(question, abort=True)

@@ -2,7 +2,7 @@
 
 import click
 
-from admin.command import admin_command
+from admin.command import admin_command, confirm, echo_json, json_option, yes_option
 from opsx_api import db
 from opsx_api.clock import utcnow
 from opsx_api.services import retention
@@ -21,7 +21,9 @@ def run_purge(*, dry_run: bool = False) -> list[tuple[str, int]]:
 
 @admin_command("purge")
 @click.option("--dry-run", is_flag=True, help="Count what would go; change nothing.")
-def purge_command(dry_run: bool) -> None:
+@yes_option
+@json_option
+def purge_command(dry_run: bool, yes: bool, as_json: bool) -> None:
     """Apply retention: stale push tokens, expired sessions, old data.
 
     One line per step with its count. Periods: OPSX_PUSH_TOKEN_STALE_DAYS,
@@ -31,8 +33,17 @@ def purge_command(dry_run: bool) -> None:
     OPSX_NEWSLETTER_CONFIRM_DAYS (unconfirmed subscriptions),
     OPSX_REFERRAL_RETENTION_DAYS (unconverted referrals); emailed links and
     pending email changes when they expire.
+
+    Deletes for good: asks first (or give --yes; cron does); refuses without
+    --yes when not interactive. --dry-run asks nothing.
     """
+    if not dry_run:
+        confirm("Delete the data past its retention period?", yes=yes)
+    report = run_purge(dry_run=dry_run)
+    if as_json:
+        echo_json({"dry_run": dry_run, "steps": dict(report)})
+        return
     if dry_run:
         click.echo("dry run: counting only, nothing is changed")
-    for name, count in run_purge(dry_run=dry_run):
+    for name, count in report:
         click.echo(f"{name}: {count}")

@@ -1,25 +1,14 @@
 """`flask admin create-client|create-user|deactivate-user|revoke-tokens`."""
 
 import sys
-import uuid
 
 import click
-from marshmallow import ValidationError
-from sqlalchemy import select
 
-from admin.command import admin_command
-from models import STAFF_ROLES, TENANT_ROLES, Client, User
-from opsx_api import db
+from admin.command import admin_command, confirm, echo_json, json_option, yes_option
+from admin.lookup import client_by_ref, client_data, email, user_by_email, user_data
+from models import STAFF_ROLES, TENANT_ROLES
 from opsx_api.actor import Actor
-from opsx_api.schemas.common import NormalisedEmail
 from opsx_api.services import accounts, clients, users
-
-
-def _email(value: str) -> str:
-    try:
-        return NormalisedEmail().deserialize(value)
-    except ValidationError:
-        raise click.BadParameter(f"{value!r} is not an email address") from None
 
 
 def _password(from_stdin: bool) -> str:
@@ -31,31 +20,10 @@ def _password(from_stdin: bool) -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _user_by_email(email: str) -> User:
-    user = db.session().scalar(select(User).where(User.email == _email(email)))
-    if user is None:
-        raise click.ClickException(f"no user with email {email}")
-    return user
-
-
-def _client(ref: str) -> Client:
-    try:
-        client_id = uuid.UUID(ref)
-    except ValueError:
-        client_id = None
-    if client_id is not None:
-        client = db.session().get(Client, client_id)
-    else:
-        found = db.session().scalars(select(Client).where(Client.name == ref)).all()
-        if len(found) > 1:
-            raise click.ClickException(f"several clients are named {ref!r}; use the id")
-        client = found[0] if found else None
-    if client is None:
-        raise click.ClickException(f"no client {ref!r}")
-    return client
-
-
-def _receipt(receipt) -> None:
+def _receipt(receipt, as_json: bool) -> None:
+    if as_json:
+        echo_json(receipt.as_dict())
+        return
     for key, value in receipt.as_dict().items():
         click.echo(f"{key}: {value}")
 
@@ -68,10 +36,13 @@ def _receipt(receipt) -> None:
     "--device-policy", type=click.Choice(["reject", "replace"]), default="reject"
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
-def create_client(name, admin_email, admin_name, device_policy, password_stdin):
-    """Create a client company NAME and its first admin."""
+@json_option
+def create_client(
+    name, admin_email, admin_name, device_policy, password_stdin, as_json
+):
+    """Create a client company NAME (unique, ignoring case) and its first admin."""
     admin = {
-        "email": _email(admin_email),
+        "email": email(admin_email),
         "name": admin_name.strip(),
         "password": _password(password_stdin),
     }
@@ -81,11 +52,14 @@ def create_client(name, admin_email, admin_name, device_policy, password_stdin):
         admin=admin,
         actor=Actor.system(),
     )
-    click.echo(f"client {client.id} created with admin {admin['email']}")
+    if as_json:
+        echo_json({**client_data(client), "admin_email": admin["email"]})
+    else:
+        click.echo(f"client {client.id} created with admin {admin['email']}")
 
 
 @admin_command("create-user")
-@click.argument("email")
+@click.argument("address", metavar="EMAIL")
 @click.option("--role", required=True, type=click.Choice(TENANT_ROLES + STAFF_ROLES))
 @click.option("--client", "client_ref", help="Client id or name (tenant roles).")
 @click.option("--name", help="Display name (default: the email's local part).")
@@ -95,43 +69,64 @@ def create_client(name, admin_email, admin_name, device_policy, password_stdin):
     help="Read the password from stdin and create the user active. Without it the "
     "user is invited instead.",
 )
-def create_user(email, role, client_ref, name, password_stdin):
+@json_option
+def create_user(address, role, client_ref, name, password_stdin, as_json):
     """Create a user EMAIL: a member or admin of a client, or support/operator staff.
 
     Without --password-stdin the user is invited: nobody types a password here;
     the user is emailed a link (valid 72 hours) to choose one, and cannot log in
     until they have. `flask worker` sends the email.
     """
-    email = _email(email)
+    address = email(address)
     if (role in TENANT_ROLES) != bool(client_ref):
         raise click.UsageError("--client is required for member/admin, and only then")
-    client = _client(client_ref) if client_ref else None
+    client = client_by_ref(client_ref) if client_ref else None
     user = accounts.create_user(
         client=client,
-        email=email,
-        name=(name or email.split("@")[0]).strip(),
+        email=address,
+        name=(name or address.split("@")[0]).strip(),
         role=role,
         password=_password(True) if password_stdin else None,
         actor=Actor.system(),
     )
-    if user.status == "invited":
-        click.echo(f"user {user.id} invited ({role}); the invitation goes to {email}")
+    if as_json:
+        echo_json(user_data(user))
+    elif user.status == "invited":
+        click.echo(f"user {user.id} invited ({role}); the invitation goes to {address}")
     else:
         click.echo(f"user {user.id} created ({role})")
 
 
 @admin_command("deactivate-user")
-@click.argument("email")
+@click.argument("address", metavar="EMAIL")
 @click.option("--reason", help="Why (kept in the audit trail).")
-def deactivate_user(email, reason):
-    """Deactivate EMAIL: revoke every token and push registration at once."""
-    _receipt(
-        users.deactivate(_user_by_email(email), actor=Actor.system(), reason=reason)
-    )
+@yes_option
+@json_option
+def deactivate_user(address, reason, yes, as_json):
+    """Deactivate EMAIL: revoke every token and push registration at once.
+
+    Asks first (or give --yes); refuses without --yes when not interactive.
+    """
+    user = user_by_email(address)
+    if user.status == "deactivated":
+        if as_json:
+            echo_json({**user_data(user), "already_deactivated": True})
+        else:
+            click.echo(f"{user.email} is already deactivated; nothing to do")
+        return
+    confirm(f"Deactivate {user.email} and sign them out everywhere?", yes=yes)
+    _receipt(users.deactivate(user, actor=Actor.system(), reason=reason), as_json)
 
 
 @admin_command("revoke-tokens")
-@click.argument("email")
-def revoke_tokens(email):
-    """Revoke every session of EMAIL without deactivating the account."""
-    _receipt(users.revoke_tokens(_user_by_email(email), actor=Actor.system()))
+@click.argument("address", metavar="EMAIL")
+@yes_option
+@json_option
+def revoke_tokens(address, yes, as_json):
+    """Revoke every session of EMAIL without deactivating the account.
+
+    Asks first (or give --yes); refuses without --yes when not interactive.
+    """
+    user = user_by_email(address)
+    confirm(f"Sign {user.email} out of every device?", yes=yes)
+    _receipt(users.revoke_tokens(user, actor=Actor.system()), as_json)

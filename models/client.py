@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UUIDPrimaryKey
@@ -18,6 +18,8 @@ class Client(UUIDPrimaryKey, Base):
         CheckConstraint(
             "device_policy IN ('reject', 'replace')", name="device_policy_known"
         ),
+        # Names are unique ignoring case: people look a client up by its name.
+        Index("uq_clients_name_lower", text("lower(name)"), unique=True),
     )
 
     name: Mapped[str] = mapped_column(String(200))

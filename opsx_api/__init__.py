@@ -30,6 +30,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         cli,
         db,
         errors,
+        metrics,
         pages,
         request_body,
         request_counts,
@@ -53,6 +54,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops
         )
     request_log.init_app(app)
+    metrics.init_app(app)
     request_body.init_app(app)
     response_headers.init_app(app)
     db.init_app(app)

@@ -109,6 +109,8 @@ SETTINGS = [
     ),
     Setting("FIELDS_KEY_MAX_LENGTH", 64, int, "longest custom field key (max 255)"),
     Setting("FIELDS_VALUE_MAX_LENGTH", 1000, int, "longest custom field text value"),
+    Setting("METRICS_TOKEN", None, help="Bearer token for /metrics; unset: off (404)"),
+    Setting("WORKER_METRICS_PORT", 0, int, "flask worker's own /metrics port; 0: off"),
 ]
 
 _INSTANCE = Path(__file__).resolve().parent.parent / "instance"

@@ -5,20 +5,28 @@ terminal (the console sender).
 
 A small supervisor for development: it starts each process, prefixes nothing
 (every process logs JSON lines of its own), and stops them all on Ctrl-C or
-when any one of them exits.
+when any one of them exits. A `.env` file (python-dotenv, searched from the
+current directory up) fills in variables the environment does not set. A port
+already taken is one line naming it and the variable that moves it; the
+banner is printed once the API and the emulator accept connections.
 """
 
+import errno
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 import click
+from dotenv import find_dotenv, load_dotenv
 
+load_dotenv(find_dotenv(usecwd=True))  # the environment wins over the file
 HOST = os.environ.get("OPSX_DEV_HOST", "127.0.0.1")
 PORT = os.environ.get("OPSX_DEV_PORT", "5000")
 EMULATOR_PORT = os.environ.get("OPSX_DEV_FCM_PORT", "9099")
+STARTUP_SECONDS = 90.0  # four processes importing on a loaded machine
 
 
 def _flask(*args: str) -> list[str]:
@@ -40,20 +48,69 @@ def _commands() -> dict[str, list[str]]:
     return commands
 
 
+def _ports() -> list[tuple[str, str, str]]:
+    """(host, port, the variable that moves it) of every port we listen on."""
+    return [
+        (HOST, PORT, "OPSX_DEV_PORT"),
+        ("127.0.0.1", EMULATOR_PORT, "OPSX_DEV_FCM_PORT"),
+    ]
+
+
+def busy_port() -> str | None:
+    """One line about the first port someone else holds, or None."""
+    for host, port, variable in _ports():
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # As the servers will: a port in TIME_WAIT is free, a listener is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, int(port)))
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:
+                    return (
+                        f"cannot listen on {host}:{port} ({variable}): {exc.strerror}"
+                    )
+                return (
+                    f"port {port} on {host} is already in use: stop what holds it, "
+                    f"or set {variable} to a free port (in the environment or .env)"
+                )
+    return None
+
+
+def _listening(host: str, port: str) -> bool:
+    try:
+        with socket.create_connection((host, int(port)), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_listening(
+    processes: dict[str, subprocess.Popen], stopping=lambda: False
+) -> str | None:
+    """None once every port accepts connections; else why not (one line)."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    waiting = list(_ports())
+    while waiting and not stopping():
+        stopped = [n for n, p in processes.items() if p.poll() is not None]
+        if stopped:
+            return f"{', '.join(stopped)} stopped while starting (see above)"
+        if time.monotonic() > deadline:
+            return f"nothing listens on {waiting[0][0]}:{waiting[0][1]} yet; giving up"
+        waiting = [w for w in waiting if not _listening(w[0], w[1])]
+        if waiting:
+            time.sleep(0.2)
+    return None
+
+
 def main() -> int:
+    problem = busy_port()
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 1
     env = {**os.environ, "FLASK_APP": "wsgi"}
     env.setdefault("OPSX_FCM_ENDPOINT", f"http://127.0.0.1:{EMULATOR_PORT}")
     # Emailed links open this server's pages; the worker prints the emails here.
     env.setdefault("OPSX_PUBLIC_URL", f"http://{HOST}:{PORT}")
-    processes = {
-        name: subprocess.Popen(command, env=env)  # noqa: S603 - our own argv
-        for name, command in _commands().items()
-    }
-    print(
-        f"OpsX on http://{HOST}:{PORT}/api/v1/docs ({', '.join(processes)}); "
-        "Ctrl-C stops everything.",
-        flush=True,
-    )
     stopping = False
 
     def stop(*_args):
@@ -62,7 +119,21 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    processes = {
+        name: subprocess.Popen(command, env=env)  # noqa: S603 - our own argv
+        for name, command in _commands().items()
+    }
     try:
+        failure = wait_until_listening(processes, lambda: stopping)
+        if failure:
+            print(failure, file=sys.stderr, flush=True)
+            stopping = True
+        elif not stopping:
+            print(
+                f"OpsX on http://{HOST}:{PORT}/api/v1/docs ({', '.join(processes)}); "
+                "Ctrl-C stops everything.",
+                flush=True,
+            )
         while not stopping and all(p.poll() is None for p in processes.values()):
             time.sleep(0.5)
     finally:
@@ -75,7 +146,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
     failed = [n for n, p in processes.items() if p.returncode not in (0, -15, None)]
-    return 1 if failed and not stopping else 0
+    return 1 if failure or (failed and not stopping) else 0
 
 
 if __name__ == "__main__":

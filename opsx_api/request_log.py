@@ -43,8 +43,25 @@ def configure_logging() -> None:
         root.propagate = False
 
 
+class DropWerkzeugAccessLines(logging.Filter):
+    """The development server's own per-request line (`"GET / HTTP/1.1" 200 -`).
+
+    Our JSON line already says it, with more; without this filter `flask run`
+    and `make run` log every request twice. Werkzeug's other lines (the address
+    it listens on, errors) pass.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.levelno == logging.INFO and '"%s" %s %s' in str(record.msg))
+
+
 def init_app(app: Flask) -> None:
     configure_logging()
+    werkzeug_log = logging.getLogger("werkzeug")
+    if app.config["LOG_REQUESTS"] and not any(
+        isinstance(f, DropWerkzeugAccessLines) for f in werkzeug_log.filters
+    ):
+        werkzeug_log.addFilter(DropWerkzeugAccessLines())
 
     @app.before_request
     def _start():

@@ -168,21 +168,25 @@ def make_run(env: dict[str, str]) -> Iterator[str]:
         [sys.executable, "-m", "opsx_api.devserver"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
         start_new_session=True,
     )
     base = f"http://127.0.0.1:{env['OPSX_DEV_PORT']}/api/v1"
     try:
-        deadline = time.monotonic() + 90  # four processes start on a loaded CI machine
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:
-                    assert json.loads(answer.read()) == {"status": "ok"}
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the API did not come up"
-                time.sleep(0.3)
+        # The banner comes once everything listens (the devserver's own bound is
+        # 90 s): from then on the API answers at the first try. (The worker
+        # shares this stdout and may print emails before it.)
+        assert server.stdout is not None
+        banner = next(
+            (line for line in server.stdout if line.startswith("OpsX on http://")),
+            None,
+        )
+        assert banner, "make run stopped without its banner"
+        threading.Thread(target=server.stdout.read, daemon=True).start()  # drain
+        with urllib.request.urlopen(f"{base}/health", timeout=5) as answer:
+            assert json.loads(answer.read()) == {"status": "ok"}
         yield base
     finally:
         os.killpg(server.pid, signal.SIGTERM)

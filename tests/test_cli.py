@@ -156,3 +156,7 @@ def test_every_command_the_readme_names_exists(runner):
     for command in sorted(named):
         result = runner.invoke(args=[*command, "--help"])
         assert result.exit_code == 0, (command, result.output)
+    # ... and the other way round: every `flask admin` command is in the list.
+    from admin import admin_group
+
+    assert {("admin", name) for name in admin_group.commands} <= named

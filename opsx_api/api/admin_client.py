@@ -19,6 +19,7 @@ class AdminClientResource(AdminResource):
         """My company's settings."""
         return own_client()
 
+    @ns.response(409, "client_name_taken: another client has the name", "Error")
     @use_schema(ClientUpdateSchema())
     @dump_with(ClientSchema())
     def patch(self, data):

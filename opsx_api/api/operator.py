@@ -27,7 +27,7 @@ class ClientListResource(OperatorResource):
         """Every client company, newest first."""
         return clients.list_clients(args)
 
-    @ns.response(409, "email_taken", "Error")
+    @ns.response(409, "email_taken, or client_name_taken (names ignore case)", "Error")
     @use_schema(ClientCreateSchema())
     @dump_with(ClientSchema(), 201)
     def post(self, data):

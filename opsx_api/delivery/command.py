@@ -9,6 +9,7 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from prometheus_client import start_http_server
 from sqlalchemy import Engine
 
 from opsx_api.delivery.worker import Channel, Worker, WorkerSettings, log_event
@@ -38,6 +39,19 @@ def build_worker(app: Flask, engine: Engine | None = None, **overrides: Any) -> 
     return Worker(engine, channels, settings)
 
 
+def serve_worker_metrics(port: int) -> None:
+    """The worker's own counters at http://127.0.0.1:PORT/metrics (no token:
+    loopback only). Under PROMETHEUS_MULTIPROC_DIR the API's /metrics has them too.
+    """
+    try:
+        start_http_server(port, addr="127.0.0.1")
+    except OSError:
+        raise click.ClickException(
+            f"port {port} is busy: set OPSX_WORKER_METRICS_PORT to a free one"
+        ) from None
+    log_event(logging.INFO, "worker.metrics", port=port)
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
 @with_appcontext
@@ -54,6 +68,9 @@ def worker_command(once: bool) -> None:
         worker = build_worker(current_app)
     except ValueError as exc:
         raise click.ClickException(f"FCM configuration: {exc}") from None
+    port = current_app.config["WORKER_METRICS_PORT"]
+    if port:
+        serve_worker_metrics(port)
 
     def on_signal(signum: int, _frame: Any) -> None:
         log_event(logging.INFO, "worker.stopping", signal=signal.Signals(signum).name)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from opsx_api import metrics
 from opsx_api.delivery.result import SendResult
 
 log = logging.getLogger("opsx.worker")
@@ -104,6 +105,7 @@ class Recorder:
         statuses = statuses or ["unrecorded"] * len(items)
         for status in statuses:
             self.stats[status or "superseded"] += 1
+            metrics.DELIVERIES.labels(self.name, status or "superseded").inc()
         if self.on_written:
             self.on_written(items, statuses)
 

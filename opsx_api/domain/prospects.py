@@ -18,7 +18,7 @@ from opsx_api.schemas.common import NormalisedEmail, Text
 FIELDS_MAX_BYTES = 8192
 FIELD_LIST_MAX_ITEMS = 50
 FIELD_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$")
-PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]{1,38}[0-9]$")
+PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-/]{1,38}[0-9]\Z")
 
 
 class CustomFields(fields.Dict):
@@ -67,12 +67,17 @@ def _value_problem(item, *, nested: bool = False) -> str | None:
     return "Values are strings, numbers, booleans, null or lists of those."
 
 
+def is_phone_number(text: str) -> bool:
+    """Digits, an optional leading +, spaces ( ) . - /, and at least 3 digits."""
+    return bool(PHONE.match(text)) and sum(ch.isdigit() for ch in text) >= 3
+
+
 class Phone(fields.String):
     """A phone number as people write it: digits, an optional +, spaces ( ) . - /."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3:
+        if not is_phone_number(text):
             raise ValidationError("Not a valid phone number.")
         return text
 

@@ -206,10 +206,15 @@ def _reserve_reset(email: str, ip: str | None) -> bool:
     window = timedelta(seconds=config["ACCOUNT_EMAIL_WINDOW_SECONDS"])
     if ip:
         limit = (throttle.key("reset-ip", ip), config["RESET_MAX_PER_IP"])
-        throttle.reserve([limit], window, "Too many reset requests; try again later.")
+        throttle.reserve(
+            [limit],
+            window,
+            "Too many reset requests; try again later.",
+            throttle="password_reset",
+        )
     limit = (throttle.key("reset-address", email), config["RESET_MAX_PER_ADDRESS"])
     try:
-        throttle.reserve([limit], window, "")
+        throttle.reserve([limit], window, "", throttle="password_reset_address")
     except Throttled:
         return False
     return True

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import DeviceSession, SpentRefreshToken, User
-from opsx_api import db
+from opsx_api import db, metrics
 from opsx_api.actor import Actor
 from opsx_api.auth import passwords
 from opsx_api.auth.identity import Identity
@@ -38,6 +38,7 @@ class TokenPair:
 
 
 def _invalid_credentials() -> Unauthorized:
+    metrics.FAILED_LOGINS.inc()
     return Unauthorized("Email or password is wrong.", code="invalid_credentials")
 
 

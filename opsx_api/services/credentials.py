@@ -25,7 +25,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from models import User
-from opsx_api import db
+from opsx_api import db, metrics
 from opsx_api.auth import passwords
 from opsx_api.auth.identity import Identity
 from opsx_api.clock import utcnow
@@ -42,11 +42,14 @@ class SessionsEnded:
     support_sessions: int
 
 
-def check_password(password: str, *, email: str = "", name: str = "") -> None:
-    """422 with the reasons when a new password breaks the policy."""
+def check_password(
+    password: str, *, email: str = "", name: str = "", field: str = "password"
+) -> None:
+    """422 with the reasons, under the body's `field`, when a new password breaks
+    the policy."""
     problems = passwords.password_problems(password, email=email, name=name)
     if problems:
-        raise ValidationError({"password": problems})
+        raise ValidationError({field: problems})
 
 
 def confirm_own_password(identity: Identity, password: str, *, ip: str | None) -> User:
@@ -59,6 +62,7 @@ def confirm_own_password(identity: Identity, password: str, *, ip: str | None) -
     attempt = throttle.reserve_login(email, ip)
     user = sessions.lock_user(identity.user_id)
     if not passwords.verify_password(user.password_hash, password):
+        metrics.FAILED_LOGINS.inc()
         raise Forbidden("The password is wrong.", code="invalid_credentials")
     throttle.succeeded(attempt)
     return user

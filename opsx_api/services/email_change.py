@@ -137,4 +137,5 @@ def _reserve(user_id: uuid.UUID, new_email: str) -> None:
         ],
         timedelta(seconds=config["ACCOUNT_EMAIL_WINDOW_SECONDS"]),
         "Too many email changes; try again later.",
+        throttle="email_change",
     )

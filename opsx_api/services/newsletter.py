@@ -259,13 +259,18 @@ def _reserve(email: str, ip: str | None) -> bool:
     window = timedelta(seconds=config["ACCOUNT_EMAIL_WINDOW_SECONDS"])
     if ip:
         limit = (throttle.key("newsletter-ip", ip), config["RESET_MAX_PER_IP"])
-        throttle.reserve([limit], window, "Too many requests; try again later.")
+        throttle.reserve(
+            [limit],
+            window,
+            "Too many requests; try again later.",
+            throttle="newsletter",
+        )
     limit = (
         throttle.key("newsletter-address", email),
         config["RESET_MAX_PER_ADDRESS"],
     )
     try:
-        throttle.reserve([limit], window, "")
+        throttle.reserve([limit], window, "", throttle="newsletter_address")
     except Throttled:
         return False
     return True

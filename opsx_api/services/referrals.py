@@ -41,7 +41,9 @@ def refer(identity: Identity, *, name: str, email: str) -> Referral:
         throttle.key("referral-user", str(identity.user_id)),
         config["REFERRAL_MAX_PER_USER"],
     )
-    throttle.reserve([limit], window, "Too many referrals; try again later.")
+    throttle.reserve(
+        [limit], window, "Too many referrals; try again later.", throttle="referral"
+    )
     user = db.session().get_one(User, identity.user_id)
     taken = select(Referral.id).where(
         Referral.referrer_id == user.id, Referral.email == email

@@ -23,7 +23,7 @@ from sqlalchemy import Row, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import LoginFailure
-from opsx_api import db
+from opsx_api import db, metrics
 from opsx_api.clock import utcnow
 from opsx_api.errors import Throttled
 
@@ -54,17 +54,24 @@ def reserve_login(email: str, ip: str | None) -> Attempt:
     """Count a password guess before verifying it; 429 when over a limit."""
     limits = login_limits(email, ip)
     window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    ids = reserve(limits, window, "Too many failed logins; try again later.")
+    ids = reserve(
+        limits, window, "Too many failed logins; try again later.", throttle="login"
+    )
     return Attempt(ids, limits[0][0])
 
 
 def reserve(
-    limits: list[tuple[str, int]], window: timedelta, message: str
+    limits: list[tuple[str, int]],
+    window: timedelta,
+    message: str,
+    *,
+    throttle: str,
 ) -> tuple[int, ...]:
     """Atomically count one attempt against every (key, limit), or refuse (429).
 
     Committed at once in a transaction of its own, whatever becomes of the
-    request. Returns the ids of the rows counted.
+    request. Returns the ids of the rows counted. `throttle` names it in the
+    metrics (the keys are hashed).
     """
     now = utcnow()
     with db.separate_transaction() as session:
@@ -72,6 +79,7 @@ def reserve(
         for throttle_key, limit in limits:
             count, oldest = _recent(session, throttle_key, limit, now - window)
             if count >= limit and oldest is not None:
+                metrics.THROTTLED.labels(throttle).inc()
                 raise Throttled((oldest + window - now).total_seconds(), message)
         rows = [LoginFailure(key=k, created_at=now) for k, _ in limits]
         session.add_all(rows)

@@ -141,7 +141,7 @@ def change_password(
     email, name = db.read_one(
         select(User.email, User.name).where(User.id == identity.user_id), {}
     )
-    credentials.check_password(new, email=email, name=name)
+    credentials.check_password(new, email=email, name=name, field="new_password")
     user = credentials.confirm_own_password(identity, current, ip=ip)
     device = identity.session
     ended = credentials.set_password(

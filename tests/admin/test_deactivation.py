@@ -93,7 +93,14 @@ def test_deactivation_through_the_cli(factory, client, runner, app):
     user = factory.make_user(company)
     login = factory.login(user, push_token="cli-token")
     result = runner.invoke(
-        args=["admin", "deactivate-user", user.email.upper(), "--reason", "left"]
+        args=[
+            "admin",
+            "deactivate-user",
+            user.email.upper(),
+            "--reason",
+            "left",
+            "--yes",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "sessions_revoked: 1" in result.output
@@ -109,7 +116,7 @@ def test_deactivation_through_the_cli(factory, client, runner, app):
 def test_revoke_tokens_keeps_the_account(factory, client, runner):
     user = factory.make_user(factory.make_client())
     login = factory.login(user)
-    result = runner.invoke(args=["admin", "revoke-tokens", user.email])
+    result = runner.invoke(args=["admin", "revoke-tokens", user.email, "--yes"])
     assert result.exit_code == 0 and "sessions_revoked: 1" in result.output
     assert client.get("/api/v1/me", headers=login.headers).status_code == 401
     factory.login(user)

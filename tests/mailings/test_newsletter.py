@@ -231,7 +231,7 @@ def test_unconfirmed_subscriptions_are_deleted_when_their_link_expires(
     dry = runner.invoke(args=["admin", "purge", "--dry-run"])
     assert "unconfirmed newsletter subscriptions deleted: 1" in dry.output
     assert len(subscriptions(app)) == 1
-    done = runner.invoke(args=["admin", "purge"])
+    done = runner.invoke(args=["admin", "purge", "--yes"])
     assert "unconfirmed newsletter subscriptions deleted: 1" in done.output
     assert subscriptions(app) == []
 
@@ -244,7 +244,7 @@ def test_asking_again_keeps_a_pending_subscription_while_the_new_link_works(
     clock.advance(timedelta(days=6))
     client.post(f"{API}/newsletter/subscriptions", json=body)
     clock.advance(timedelta(days=2))
-    purged = runner.invoke(args=["admin", "purge"])
+    purged = runner.invoke(args=["admin", "purge", "--yes"])
     assert "unconfirmed newsletter subscriptions deleted: 0" in purged.output
     messages = delivered(mailbox, send_mail, "slow@ex.test")
     assert len(messages) == 1  # the first link's email died unsent with its link

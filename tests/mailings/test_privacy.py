@@ -63,7 +63,7 @@ def test_purge_erases_the_newsletter_and_referrals_of_a_deleted_person(
     assert {"newsletter_subscriptions", "referrals"} <= set(traces(app, *needles))
 
     clock.advance(timedelta(days=31))
-    result = runner.invoke(args=["admin", "purge"])
+    result = runner.invoke(args=["admin", "purge", "--yes"])
 
     assert result.exit_code == 0, result.output
     assert "people erased after their deletion grace: 1" in result.output

@@ -13,7 +13,8 @@ from tests.privacy.helpers import traces
 
 
 def purge(runner, *extra) -> str:
-    result = runner.invoke(args=["admin", "purge", *extra])
+    yes = () if "--dry-run" in extra else ("--yes",)
+    result = runner.invoke(args=["admin", "purge", *yes, *extra])
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -19,8 +19,6 @@ def delete_me(client, login, password=PASSWORD):
 
 def purge(runner) -> str:
     result = runner.invoke(args=["admin", "purge", "--yes"])
-    if result.exit_code != 0 and "no such option" in result.output.lower():
-        result = runner.invoke(args=["admin", "purge"])
     assert result.exit_code == 0, result.output
     return result.output
 

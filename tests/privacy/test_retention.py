@@ -38,7 +38,7 @@ def test_after_purge_no_ip_older_than_the_window_remains_anywhere(
     late = factory.make_user(company.client)
     login_from(client, late, new_ip, device_name="New phone", push_token="fcm-new")
 
-    result = runner.invoke(args=["admin", "purge"])
+    result = runner.invoke(args=["admin", "purge", "--yes"])
 
     assert result.exit_code == 0, result.output
     assert traces(app, old_ip) == {}

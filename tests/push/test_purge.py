@@ -20,7 +20,8 @@ from tests.push.helpers import notify
 
 def purge(runner, *args) -> dict[str, int]:
     """Run the command; its report as {step name: count}."""
-    result = runner.invoke(args=["admin", "purge", *args])
+    yes = () if "--dry-run" in args else ("--yes",)
+    result = runner.invoke(args=["admin", "purge", *yes, *args])
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if not line.startswith("dry")]
     report = dict(line.rsplit(": ", 1) for line in lines)

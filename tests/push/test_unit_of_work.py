@@ -66,7 +66,7 @@ def test_a_failing_deactivation_through_the_cli_writes_nothing(
     notification_id = notify(app, member)
     failing_audit(monkeypatch)
 
-    result = runner.invoke(args=["admin", "deactivate-user", member.email])
+    result = runner.invoke(args=["admin", "deactivate-user", member.email, "--yes"])
 
     assert result.exit_code != 0
     monkeypatch.undo()

@@ -3,6 +3,7 @@
 import uuid
 
 from flask import Response, request, stream_with_context
+from marshmallow import ValidationError
 
 from models import Prospect
 from opsx_api.api.admin_base import AdminResource
@@ -22,11 +23,25 @@ CSV_BODY = {
     "file": {
         "in": "body",
         "schema": {"type": "string"},
-        "description": "the CSV file (Content-Type: text/csv, UTF-8); columns id, "
+        "description": "the CSV file (Content-Type: text/csv, UTF-8; or a "
+        "multipart/form-data upload with the file in the part named `file`); "
+        "columns id, "
         "external_id, name, phone, email, status, address, lat, lng, assigned_to "
         "(email or id), fields.<key>; `name` is required",
     }
 }
+
+
+def _csv_upload() -> bytes:
+    """The CSV sent raw (text/csv) or as a form's `file` part (a browser upload)."""
+    if request.mimetype in CSV_TYPES:
+        return request.get_data()
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationError({"file": ["Attach the CSV as the part named file."]})
+        return upload.read()
+    raise UnsupportedMediaType("Send text/csv, or multipart/form-data with a file.")
 
 
 @ns.route("/import")
@@ -34,7 +49,9 @@ class ProspectImportResource(AdminResource):
     support = "write"
 
     @ns.response(413, "payload_too_large: too many rows", "Error")
-    @ns.response(415, "unsupported_media_type: not text/csv", "Error")
+    @ns.response(
+        415, "unsupported_media_type: not text/csv or multipart/form-data", "Error"
+    )
     @replayable(ProspectImportResultSchema(), 200)
     def post(self):
         """Import prospects from CSV: good rows in, bad rows listed by line.
@@ -42,9 +59,7 @@ class ProspectImportResource(AdminResource):
         Importing the same file again changes nothing (see the natural key in
         the README). Honours Idempotency-Key.
         """
-        if request.mimetype not in CSV_TYPES:
-            raise UnsupportedMediaType("Send text/csv.")
-        return prospects.import_csv(request.get_data(), actor=current_identity())
+        return prospects.import_csv(_csv_upload(), actor=current_identity())
 
     add_doc(post, params=CSV_BODY, vendor={"consumes": ["text/csv"]})
 

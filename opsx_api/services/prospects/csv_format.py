@@ -7,11 +7,17 @@ then one `fields.<key>` column per custom field.
 
 Spreadsheet formula injection: a text cell starting with = + - @, a tab or a
 carriage return is written with a leading apostrophe, which spreadsheets show
-as text; import strips that apostrophe again, so a file round-trips.
+as text; import strips that apostrophe again, so a file round-trips. A valid
+phone number (`+44 20 7946 0958`: the domain's rule, only digits, one leading
++, spaces and ( ) . - /) is written as it is: it holds no function name, cell
+reference, DDE pipe or quote, so a spreadsheet cannot run anything from it, and
+prefixing every international number would mangle the column people use most.
 """
 
 import json
 from typing import Any
+
+from opsx_api.domain.prospects import is_phone_number
 
 COLUMNS: tuple[str, ...] = ("id", "external_id", "name", "phone", "email", "status")
 COLUMNS += ("address", "lat", "lng", "assigned_to")
@@ -22,7 +28,9 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(text: str) -> str:
     """A text cell a spreadsheet will never run as a formula."""
-    return "'" + text if text.startswith(DANGEROUS) else text
+    if text.startswith(DANGEROUS) and not is_phone_number(text):
+        return "'" + text
+    return text
 
 
 def unneutralise(text: str) -> str:
