@@ -1,0 +1,131 @@
+// The one door to the JSON API. Tokens live in this module's memory only:
+// no cookie (nothing for CSRF to ride on), no storage a script could read later.
+import { sentence } from "./errors.js";
+
+const BASE = "/api/v1";
+const DEVICE_KEY = "opsx-console-device"; // an install id, not a secret
+
+export const state = { user: null, support: null };
+let tokens = { access: null, refresh: null };
+let staffTokens = null; // support staff's own tokens while in a support session
+
+export class ApiFailure extends Error {
+  constructor(status, error) {
+    super(sentence(status, error));
+    this.status = status;
+    this.code = error ? error.code : "network";
+  }
+}
+
+export function deviceId() {
+  let id = localStorage.getItem(DEVICE_KEY);
+  if (!id) {
+    id = crypto.randomUUID();
+    localStorage.setItem(DEVICE_KEY, id);
+  }
+  return id;
+}
+
+function browserName() {
+  const agent = navigator.userAgent;
+  const name = /Firefox\//.test(agent) ? "Firefox" : /Edg\//.test(agent) ? "Edge"
+    : /Chrom/.test(agent) ? "Chromium" : /Safari\//.test(agent) ? "Safari" : "a browser";
+  return `Web console (${name})`;
+}
+
+async function send(method, path, { body, contentType, raw, token } = {}) {
+  const headers = {};
+  const bearer = token === undefined ? tokens.access : token;
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  let payload;
+  if (body !== undefined) {
+    headers["Content-Type"] = contentType || "application/json";
+    payload = contentType ? body : JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(BASE + path, { method, headers, body: payload,
+      credentials: "omit", cache: "no-store" });
+  } catch (error) {
+    throw new ApiFailure(0, null);
+  }
+  if (response.ok) {
+    if (raw) return response;
+    return response.status === 204 ? null : response.json();
+  }
+  let error = null;
+  try { error = (await response.json()).error; } catch (ignored) { /* not JSON */ }
+  throw new ApiFailure(response.status, error);
+}
+
+async function refreshed() {
+  if (!tokens.refresh || state.support) return false;
+  try {
+    const pair = await send("POST", "/auth/refresh",
+      { body: { refresh_token: tokens.refresh }, token: null });
+    tokens = { access: pair.access_token, refresh: pair.refresh_token };
+    return true;
+  } catch (error) {
+    return false;
+  }
+}
+
+// Any call; an expired access token is refreshed once, then the call is retried.
+export async function api(method, path, options = {}) {
+  try {
+    return await send(method, path, options);
+  } catch (error) {
+    if (error.status === 401 && error.code === "invalid_token" && await refreshed()) {
+      return send(method, path, options);
+    }
+    if (error.status === 401 && tokens.access) forget();
+    throw error;
+  }
+}
+
+export async function signIn(email, password) {
+  const device = { id: deviceId(), platform: "web", name: browserName() };
+  const pair = await send("POST", "/auth/login",
+    { body: { email, password, device }, token: null });
+  tokens = { access: pair.access_token, refresh: pair.refresh_token };
+  state.user = pair.user;
+  state.support = null;
+  return pair.user;
+}
+
+export async function enterSupport(grant) {
+  const opened = await api("POST", "/support/sessions", { body: { grant_id: grant.id } });
+  staffTokens = tokens;
+  tokens = { access: opened.access_token, refresh: null };
+  state.support = { client: opened.client, scope: opened.session.scope,
+    expires_at: opened.session.expires_at };
+}
+
+export function leaveSupport() {
+  if (staffTokens) tokens = staffTokens;
+  staffTokens = null;
+  state.support = null;
+}
+
+export async function signOut() {
+  leaveSupport();
+  try {
+    if (tokens.access) await send("POST", "/auth/logout");
+  } finally {
+    forget();
+  }
+}
+
+function forget() {
+  tokens = { access: null, refresh: null };
+  staffTokens = null;
+  state.user = null;
+  state.support = null;
+  window.dispatchEvent(new Event("opsx:signed-out"));
+}
+
+export const signedIn = () => Boolean(tokens.access);
+// Under a read grant nothing may change; under any support session nothing
+// about identities (the API says so too: this only greys out the controls).
+export const readOnly = () => Boolean(state.support && state.support.scope === "read");
+export const identityLocked = () => Boolean(state.support);
