@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.factories import PASSWORD
 
 WAIT = 10
+REDRAWN = (StaleElementReferenceException,)  # a screen redrew under the test
 
 
 class Console:
@@ -34,7 +35,7 @@ class Console:
                     return element
             return False
 
-        return WebDriverWait(self.driver, WAIT).until(
+        return WebDriverWait(self.driver, WAIT, ignored_exceptions=REDRAWN).until(
             found, f"no {css!r} showing {text!r}; page: {self.text()[:800]}"
         )
 
@@ -48,7 +49,7 @@ class Console:
             "//*[self::input or self::select or self::textarea]"
         )
         scope = self.wait(within)
-        return WebDriverWait(self.driver, WAIT).until(
+        return WebDriverWait(self.driver, WAIT, ignored_exceptions=REDRAWN).until(
             lambda _d: scope.find_element(By.XPATH, xpath)
         )
 
@@ -64,14 +65,23 @@ class Console:
     def button(self, label: str, within: str = "main") -> WebElement:
         xpath = f".//button[normalize-space(.)={label!r}]"
         scope = self.wait(within)
-        return WebDriverWait(self.driver, WAIT).until(
+        return WebDriverWait(self.driver, WAIT, ignored_exceptions=REDRAWN).until(
             lambda _d: scope.find_element(By.XPATH, xpath)
         )
 
     def click(self, label: str, within: str = "main") -> None:
-        button = self.button(label, within)
-        WebDriverWait(self.driver, WAIT).until(seen.element_to_be_clickable(button))
-        button.click()
+        """Click the enabled button `label`, found again if the screen redraws."""
+
+        def clicked(_driver):
+            button = self.button(label, within)
+            if not button.is_enabled():
+                return False
+            button.click()
+            return True
+
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=REDRAWN).until(
+            clicked, f"no enabled button {label!r} in {within}"
+        )
 
     def sign_in(self, email: str, password: str = PASSWORD) -> None:
         self.open()
