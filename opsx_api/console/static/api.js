@@ -5,7 +5,7 @@ import { sentence } from "./errors.js";
 const BASE = "/api/v1";
 const DEVICE_KEY = "opsx-console-device"; // an install id, not a secret
 
-export const state = { user: null, support: null };
+export const state = { user: null, support: null, calls: new Set() };
 let tokens = { access: null, refresh: null };
 let staffTokens = null; // support staff's own tokens while in a support session
 
@@ -33,7 +33,7 @@ function browserName() {
   return `Web console (${name})`;
 }
 
-async function send(method, path, { body, contentType, raw, token } = {}) {
+async function send(method, path, { body, contentType, raw, token, base = BASE } = {}) {
   const headers = {};
   const bearer = token === undefined ? tokens.access : token;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -44,7 +44,7 @@ async function send(method, path, { body, contentType, raw, token } = {}) {
   }
   let response;
   try {
-    response = await fetch(BASE + path, { method, headers, body: payload,
+    response = await fetch(base + path, { method, headers, body: payload,
       credentials: "omit", cache: "no-store" });
   } catch (error) {
     throw new ApiFailure(0, null);
@@ -83,6 +83,12 @@ export async function api(method, path, options = {}) {
   }
 }
 
+// Which API calls this caller may make, as the server's own access check says.
+async function loadCalls() {
+  const answer = await send("GET", "/access", { base: "/console" });
+  state.calls = new Set(answer.calls);
+}
+
 export async function signIn(email, password) {
   const device = { id: deviceId(), platform: "web", name: browserName() };
   const pair = await send("POST", "/auth/login",
@@ -90,6 +96,7 @@ export async function signIn(email, password) {
   tokens = { access: pair.access_token, refresh: pair.refresh_token };
   state.user = pair.user;
   state.support = null;
+  await loadCalls();
   return pair.user;
 }
 
@@ -99,16 +106,19 @@ export async function enterSupport(grant) {
   tokens = { access: opened.access_token, refresh: null };
   state.support = { client: opened.client, scope: opened.session.scope,
     expires_at: opened.session.expires_at };
+  await loadCalls();
 }
 
-export function leaveSupport() {
+export async function leaveSupport() {
   if (staffTokens) tokens = staffTokens;
   staffTokens = null;
   state.support = null;
+  if (tokens.access) await loadCalls();
 }
 
 export async function signOut() {
-  leaveSupport();
+  if (staffTokens) tokens = staffTokens;
+  staffTokens = null;
   try {
     if (tokens.access) await send("POST", "/auth/logout");
   } finally {
@@ -121,11 +131,10 @@ function forget() {
   staffTokens = null;
   state.user = null;
   state.support = null;
+  state.calls = new Set();
   window.dispatchEvent(new Event("opsx:signed-out"));
 }
 
 export const signedIn = () => Boolean(tokens.access);
-// Under a read grant nothing may change; under any support session nothing
-// about identities (the API says so too: this only greys out the controls).
-export const readOnly = () => Boolean(state.support && state.support.scope === "read");
-export const identityLocked = () => Boolean(state.support);
+// `call` is "METHOD /path/{}/...", an API route with its parameters as {}.
+export const may = (call) => state.calls.has(call);

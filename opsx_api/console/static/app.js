@@ -1,5 +1,5 @@
 // The shell: navigation by the URL's #fragment, the support banner, sign-out.
-import { leaveSupport, signedIn, signOut, state } from "./api.js";
+import { leaveSupport, may, signedIn, signOut, state } from "./api.js";
 import { h } from "./dom.js";
 import { when } from "./errors.js";
 import * as audit from "./screens/audit.js";
@@ -14,19 +14,20 @@ import * as support from "./screens/support.js";
 import * as user from "./screens/user.js";
 import * as users from "./screens/users.js";
 
-const COMPANY = [
-  ["users", "Users", users], ["audit", "Audit trail", audit],
-  ["grants", "Support access", grants], ["broadcasts", "Broadcasts", broadcasts],
-  ["prospects", "Prospects", prospects], ["settings", "Settings", settings],
+// Each screen with the call that reads it: shown when the caller may make it.
+const SCREENS = [
+  ["users", "Users", users, "GET /admin/users"],
+  ["audit", "Audit trail", audit, "GET /admin/audit-events"],
+  ["grants", "Support access", grants, "GET /admin/support-grants"],
+  ["broadcasts", "Broadcasts", broadcasts, "GET /admin/notifications"],
+  ["prospects", "Prospects", prospects, "GET /prospects"],
+  ["settings", "Settings", settings, "GET /admin/client"],
+  ["support", "Support", support, "GET /support/grants"],
+  ["operator", "Clients", operator, "GET /operator/clients"],
 ];
 const DETAIL = { users: user, prospects: prospect };
 
-function screensFor() {
-  if (state.support || (state.user && state.user.role === "admin")) return COMPANY;
-  if (state.user && state.user.role === "support") return [["support", "Support", support]];
-  if (state.user && state.user.role === "operator") return [["operator", "Clients", operator]];
-  return [];
-}
+const screensFor = () => SCREENS.filter(([, , , call]) => may(call));
 
 export function home() {
   const screens = screensFor();
@@ -43,7 +44,8 @@ function drawNav(current) {
   who.append(`${state.user.name} (${state.user.role}) `);
   if (state.support) {
     who.append(h("button", { type: "button", class: "link",
-      onclick: () => { leaveSupport(); location.hash = "#/support"; } }, "Leave support session"), " ");
+      onclick: async () => { await leaveSupport(); location.hash = "#/support"; } },
+      "Leave support session"), " ");
   }
   who.append(h("button", { type: "button", class: "link", id: "sign-out",
     onclick: async () => { await signOut(); location.hash = "#/"; } }, "Sign out"));

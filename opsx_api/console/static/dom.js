@@ -1,6 +1,6 @@
-// Small DOM builders. Text always goes in as text (never innerHTML), so a
+// Small DOM builders. Text always goes in as text nodes (never as markup), so a
 // user's name cannot become markup.
-import { identityLocked, readOnly } from "./api.js";
+import { may } from "./api.js";
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -31,14 +31,13 @@ export function select(name, options, value) {
       h("option", { value: optionValue, selected: optionValue === value }, text)));
 }
 
-// A control that changes data. `kind` "write" is off under a read grant;
-// "identity" (users, roles, invitations, settings, grants) is off in any
-// support session. The API refuses them anyway; greying out says so first.
-export function writeButton(label, onclick, { kind = "write", ...attrs } = {}) {
-  const locked = kind === "identity" ? identityLocked() : readOnly();
-  return h("button", { type: onclick ? "button" : "submit", onclick, "data-write": kind,
-    disabled: locked, title: locked ? "Not available in this support session" : null,
-    ...attrs }, label);
+// A control that changes data through `call` ("POST /admin/users/{}/deactivate").
+// It is greyed out when the server says this caller may not make that call
+// (a read grant, a support session on identities); the API refuses it anyway.
+export function writeButton(label, onclick, { call, ...attrs }) {
+  const locked = !may(call);
+  return h("button", { type: onclick ? "button" : "submit", onclick, "data-write": call,
+    disabled: locked, title: locked ? "You may not do this here" : null, ...attrs }, label);
 }
 
 export function message(text, kind = "error") {

@@ -36,7 +36,7 @@ export async function render(main) {
     h("div", { class: "row" },
       field("Title", h("input", { name: "title", maxlength: "200", required: true })),
       field("Message", h("textarea", { name: "body", maxlength: "2000", required: true })),
-      writeButton("Send to everyone", null)));
+      writeButton("Send to everyone", null, { call: "POST /admin/notifications" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const sent = await attempt(box, () =>

@@ -20,7 +20,7 @@ export async function devices(user, box) {
         show(box, `Released ${s.device.name || "the device"}: it is signed out, ` +
           `and ${user.name} can sign in on another device.`, "ok");
         await load();
-      }, { class: "danger", "data-session": s.id })],
+      }, { class: "danger", "data-session": s.id, call: "DELETE /admin/sessions/{}" })],
     ], live, "Live device") : h("p", { id: "no-device" }, "No device is signed in."),
     page.data.length > live.length ? h("p", {},
       `${page.data.length - live.length} earlier session(s) ended.`) : null);

@@ -11,7 +11,7 @@ function grantForm(box, reload) {
       field("Reason (e.g. the ticket)", h("input", { name: "reason", required: true })),
       field("Hours (1 to 168)", h("input", { name: "duration_hours", type: "number",
         min: "1", max: "168", value: "24", required: true })),
-      writeButton("Grant", null, { kind: "identity" })));
+      writeButton("Grant", null, { call: "POST /admin/support-grants" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = values(form);
@@ -35,13 +35,13 @@ function controls(grant, box, reload) {
       const done = await attempt(box, () =>
         api("PATCH", `/admin/support-grants/${grant.id}`, { body }));
       if (done) { await reload(); show(box, `Extended until ${when(done.expires_at)}.`, "ok"); }
-    }, { kind: "identity" }),
+    }, { call: "PATCH /admin/support-grants/{}" }),
     writeButton("Revoke", async () => {
       const done = await attempt(box, () => api("DELETE", `/admin/support-grants/${grant.id}`));
       if (done === undefined) return;
       await reload();
       show(box, "Revoked: support sessions on this grant end now.", "ok");
-    }, { kind: "identity", class: "danger" }),
+    }, { call: "DELETE /admin/support-grants/{}", class: "danger" }),
     h("button", { type: "button", class: "secondary", onclick: async () => {
       const page = await attempt(box, () =>
         api("GET", `/admin/support-grants/${grant.id}/sessions`));

@@ -23,7 +23,7 @@ export async function render(main, id) {
   }
   const text = h("textarea", { name: "body", required: true, maxlength: "5000" });
   const form = h("form", { "aria-label": "Add a note" }, field("New note", text),
-    h("p", {}, writeButton("Add note", null)));
+    h("p", {}, writeButton("Add note", null, { call: "POST /prospects/{}/notes" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const added = await attempt(box, () =>

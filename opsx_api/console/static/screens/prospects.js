@@ -17,7 +17,7 @@ function importForm(box, reload) {
   const form = h("form", { id: "import-form", "aria-label": "Import prospects" },
     h("h2", {}, "Import a CSV file"),
     h("div", { class: "row" }, field("CSV file (a name column is required)", file),
-      writeButton("Import", null)), result);
+      writeButton("Import", null, { call: "POST /prospects/import" })), result);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (!file.files.length) { show(result, "Choose a CSV file first."); return; }

@@ -13,7 +13,7 @@ export async function render(main) {
       select("device_policy", [
         ["reject", "Refuse it until the first device is released (reject)"],
         ["replace", "Sign the first device out (replace)"]], client.device_policy)),
-    h("p", {}, writeButton("Save", null, { kind: "identity" })));
+    h("p", {}, writeButton("Save", null, { call: "PATCH /admin/client" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const saved = await attempt(box, () =>

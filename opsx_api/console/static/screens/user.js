@@ -4,6 +4,8 @@ import { attempt, field, h, select, show, table, values, writeButton } from "../
 import { when } from "../errors.js";
 import { devices } from "./devices.js";
 
+const DEACTIVATE = "POST /admin/users/{}/deactivate";
+
 function receipt(done) {
   return h("section", { class: "panel receipt", id: "receipt", "aria-label": "Receipt" },
     h("h2", {}, "Deactivated: receipt"),
@@ -22,7 +24,7 @@ function editForm(user, box, redraw) {
     h("div", { class: "row" },
       field("Name", h("input", { name: "name", value: user.name, required: true })),
       field("Role", select("role", [["member", "Member"], ["admin", "Admin"]], user.role)),
-      writeButton("Save", null, { kind: "identity" })));
+      writeButton("Save", null, { call: "PATCH /admin/users/{}" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const saved = await attempt(box, () =>
@@ -43,12 +45,12 @@ function deactivation(user, box, redraw) {
         const done = await attempt(box, () => api("POST",
           `/admin/users/${user.id}/deactivate`, { body: { reason: reason.value || null } }));
         if (done) { await redraw(); box.replaceChildren(receipt(done)); }
-      }, { class: "danger", id: "confirm-deactivate" }),
+      }, { class: "danger", id: "confirm-deactivate", call: DEACTIVATE }),
       h("button", { type: "button", class: "secondary", onclick: start }, "Cancel")));
   function start() {
     panel.replaceChildren(h("h2", {}, "Deactivate"), h("div", { class: "row" },
       field("Reason (optional)", reason),
-      writeButton("Deactivate…", ask, { class: "danger", id: "deactivate" })));
+      writeButton("Deactivate…", ask, { class: "danger", id: "deactivate", call: DEACTIVATE })));
   }
   start();
   return panel;
@@ -62,15 +64,16 @@ function accountActions(user, box, redraw) {
   const actions = [];
   if (user.status === "deactivated") {
     actions.push(writeButton("Reactivate", post("reactivate",
-      () => `${user.name} can sign in again.`), { kind: "identity", id: "reactivate" }));
+      () => `${user.name} can sign in again.`), { call: "POST /admin/users/{}/reactivate", id: "reactivate" }));
   }
   if (user.status === "invited") {
     actions.push(writeButton("Send the invitation again", post("invitation",
-      (sent) => `Invitation sent to ${sent.sent_to}.`), { kind: "identity" }));
+      (sent) => `Invitation sent to ${sent.sent_to}.`), { call: "POST /admin/users/{}/invitation" }));
   }
   if (user.status === "active") {
     actions.push(writeButton("Email a password-reset link", post("password-reset",
-      (sent) => `A reset link was sent to ${sent.sent_to}.`), { kind: "identity" }));
+      (sent) => `A reset link was sent to ${sent.sent_to}.`),
+      { call: "POST /admin/users/{}/password-reset" }));
   }
   return h("div", { class: "row" }, actions);
 }

@@ -15,7 +15,7 @@ function createForm(box, reload) {
       field("Role", select("role", [["member", "Member"], ["admin", "Admin"]], "member")),
       field("Password (leave empty to email an invitation)",
         h("input", { name: "password", type: "password", autocomplete: "new-password" })),
-      writeButton("Create", null, { kind: "identity" })));
+      writeButton("Create", null, { call: "POST /admin/users" })));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const body = values(form);
