@@ -21,10 +21,12 @@ def allowed_calls(app: Flask) -> list[str]:
     """`METHOD /path/{}/...` of every protected API route the caller may call."""
     calls = set()
     for rule in app.url_map.iter_rules():
-        resource = getattr(app.view_functions[rule.endpoint], "view_class", None)
+        resource: type[access.Declared] | None = getattr(
+            app.view_functions[rule.endpoint], "view_class", None
+        )
         if not rule.rule.startswith(API) or not hasattr(resource, "roles"):
             continue
-        if getattr(resource, "public", False):
+        if resource is None or getattr(resource, "public", False):
             continue
         path = PARAMETER.sub("{}", rule.rule[len(API) :])
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}:
