@@ -26,11 +26,12 @@ def test_deactivation_shows_the_receipt_and_the_phone_gets_401(
     assert client.get("/api/v1/me", headers=phone.headers).status_code == 200
     console.click("Yes, deactivate", "#deactivation")
 
-    receipt = console.wait("#receipt", "Deactivated: receipt")
+    receipt = console.wait("#receipt", "Leaving Soon is deactivated: receipt")
     assert console.wait("#sessions-revoked").text == "1"
     assert console.wait("#push-tokens-removed").text == "1"
     assert console.wait("#pushes-cancelled").text == "1"
     assert console.wait("#user-status").text == "deactivated"
+    assert "null" not in console.text()
     console.screenshot("console-deactivation-receipt.png")
     assert receipt.is_displayed()
     me = client.get("/api/v1/me", headers=phone.headers)

@@ -23,7 +23,7 @@ export async function devices(user, box) {
       }, { class: "danger", "data-session": s.id, call: "DELETE /admin/sessions/{}" })],
     ], live, "Live device") : h("p", { id: "no-device" }, "No device is signed in."),
     page.data.length > live.length ? h("p", {},
-      `${page.data.length - live.length} earlier session(s) ended.`) : null);
+      `${page.data.length - live.length} earlier session(s) ended.`) : "");
   }
   await load();
   return section;

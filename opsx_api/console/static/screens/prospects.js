@@ -29,7 +29,7 @@ function importForm(box, reload) {
       `Created ${done.created}, updated ${done.updated}, unchanged ${done.unchanged}; ` +
       `${done.errors.length} row(s) refused.`),
     done.errors.length ? table([["Line", (e) => e.row],
-      ["What is wrong", (e) => problems(e.errors)]], done.errors, "Refused rows") : null);
+      ["What is wrong", (e) => problems(e.errors)]], done.errors, "Refused rows") : "");
     await reload();
   });
   return form;

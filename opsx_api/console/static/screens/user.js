@@ -6,9 +6,9 @@ import { devices } from "./devices.js";
 
 const DEACTIVATE = "POST /admin/users/{}/deactivate";
 
-function receipt(done) {
+function receipt(done, name) {
   return h("section", { class: "panel receipt", id: "receipt", "aria-label": "Receipt" },
-    h("h2", {}, "Deactivated: receipt"),
+    h("h2", {}, `${name} is deactivated: receipt`),
     h("dl", {},
       h("dt", {}, "Sessions revoked"), h("dd", { id: "sessions-revoked" }, done.sessions_revoked),
       h("dt", {}, "Push tokens removed"),
@@ -44,7 +44,7 @@ function deactivation(user, box, redraw) {
       writeButton("Yes, deactivate", async () => {
         const done = await attempt(box, () => api("POST",
           `/admin/users/${user.id}/deactivate`, { body: { reason: reason.value || null } }));
-        if (done) { await redraw(); box.replaceChildren(receipt(done)); }
+        if (done) { await redraw(); box.replaceChildren(receipt(done, user.name)); }
       }, { class: "danger", id: "confirm-deactivate", call: DEACTIVATE }),
       h("button", { type: "button", class: "secondary", onclick: start }, "Cancel")));
   function start() {
@@ -84,7 +84,7 @@ export async function render(main, id) {
   async function redraw() {
     const user = await attempt(box, () => api("GET", `/admin/users/${id}`));
     if (!user) return;
-    body.replaceChildren(
+    body.replaceChildren(...[
       h("h1", {}, user.name),
       table([["Email", (u) => u.email], ["Role", (u) => u.role],
         ["Status", (u) => h("span", { id: "user-status" }, u.status)],
@@ -92,7 +92,7 @@ export async function render(main, id) {
       accountActions(user, box, redraw),
       user.status === "deactivated" ? null : editForm(user, box, redraw),
       user.status === "deactivated" ? null : deactivation(user, box, redraw),
-      await devices(user, box));
+      await devices(user, box)].filter(Boolean));
   }
   main.append(h("p", {}, h("a", { href: "#/users" }, "← All users")), box, body);
   await redraw();
