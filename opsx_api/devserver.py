@@ -50,7 +50,8 @@ def main() -> int:
         for name, command in _commands().items()
     }
     print(
-        f"OpsX on http://{HOST}:{PORT}/api/v1/docs ({', '.join(processes)}); "
+        f"OpsX on http://{HOST}:{PORT}/api/v1/docs, console at /console "
+        f"({', '.join(processes)}); "
         "Ctrl-C stops everything.",
         flush=True,
     )
