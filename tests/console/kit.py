@@ -54,8 +54,9 @@ class Console:
         )
 
     def fill(self, within: str = "main", **labels: str) -> None:
+        """Fill controls by label: `First_admin_s_email` is "First admin's email"."""
         for label, value in labels.items():
-            control = self.field(label.replace("_", " "), within)
+            control = self.field(label.replace("_s_", "'s ").replace("_", " "), within)
             if control.tag_name == "select":
                 Select(control).select_by_value(value)
             else:
@@ -93,3 +94,12 @@ class Console:
         path = self.screenshots / name
         self.driver.save_screenshot(str(path))
         return path
+
+
+def password_login(client, email: str, password: str):
+    """A phone's login (test client) as someone the console just created."""
+    device = {"id": f"phone-of-{email}", "platform": "android"}
+    return client.post(
+        "/api/v1/auth/login",
+        json={"email": email, "password": password, "device": device},
+    )

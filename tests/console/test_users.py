@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from models import Email, User
 from opsx_api import db
+from tests.console.kit import password_login
 
 
 def test_admin_creates_a_user_who_can_then_sign_in(factory, console, client):
@@ -24,14 +25,7 @@ def test_admin_creates_a_user_who_can_then_sign_in(factory, console, client):
     console.wait("#users-message .ok", "Ada Field can now sign in.")
     row = console.wait("#users-list tr", "ada@field.test")
     assert "member" in row.text and "active" in row.text
-    login = client.post(
-        "/api/v1/auth/login",
-        json={
-            "email": "ada@field.test",
-            "password": "a-long-enough-field-password",
-            "device": {"id": "ada-phone", "platform": "android"},
-        },
-    )
+    login = password_login(client, "ada@field.test", "a-long-enough-field-password")
     assert login.status_code == 200
 
 
