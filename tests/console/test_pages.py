@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from opsx_api.console import CSP
+from tests.factories import assert_error
 from tests.support.kit import SupportKit
 
 STATIC = Path(__file__).resolve().parents[2] / "opsx_api" / "console" / "static"
@@ -55,8 +56,7 @@ def test_no_inline_script_and_no_markup_from_strings():
 
 def test_access_without_a_token_is_401(client):
     response = client.get("/console/access")
-    assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "unauthorized"
+    assert_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -66,8 +66,8 @@ def calls(client, headers) -> set[str]:
     return set(response.get_json()["calls"])
 
 
-def test_access_lists_what_the_admin_may_call(kit, client):
-    admin = calls(client, kit.company().headers)
+def test_access_lists_what_the_admin_may_call(factory, client):
+    admin = calls(client, factory.company().headers)
     assert {
         "GET /admin/users",
         "POST /admin/users/{}/deactivate",
@@ -79,16 +79,16 @@ def test_access_lists_what_the_admin_may_call(kit, client):
     assert not {"GET /operator/clients", "GET /support/grants"} & admin
 
 
-def test_access_under_a_read_grant_lists_reads_only(kit, client):
-    entry = kit.enter(kit.company(), "read")
+def test_access_under_a_read_grant_lists_reads_only(kit, factory, client):
+    entry = kit.enter(factory.company(), "read")
     read = calls(client, entry.headers)
     assert {"GET /admin/users", "GET /prospects", "GET /admin/notifications/{}"} <= read
     assert not [call for call in read if not call.startswith("GET ")]
     assert "GET /admin/audit-events" not in read  # never for support
 
 
-def test_access_under_a_write_grant_never_reaches_identities(kit, client):
-    entry = kit.enter(kit.company(), "write")
+def test_access_under_a_write_grant_never_reaches_identities(kit, factory, client):
+    entry = kit.enter(factory.company(), "write")
     write = calls(client, entry.headers)
     assert {"POST /admin/notifications", "POST /prospects/import"} <= write
     assert (

@@ -5,21 +5,17 @@ from sqlalchemy import func, select
 
 from models import Notification, User
 from opsx_api import db
+from tests.support.kit import SupportKit
 
 SCREENS = ("#/users", "#/broadcasts", "#/prospects", "#/settings")
 
 
-def grant(factory, client, company, scope: str) -> None:
-    admin = factory.login(factory.admin_of(company), device_id="admin-phone")
-    body = {"scope": scope, "reason": "Ticket 77", "duration_hours": 4}
-    made = client.post("/api/v1/admin/support-grants", json=body, headers=admin.headers)
-    assert made.status_code == 201
-
-
-def enter(factory, console, company) -> None:
+def enter(factory, console, company, scope: str) -> None:
+    """A grant of `company` (its admin on the phone), then support enters it."""
+    SupportKit(factory.app, factory, factory.client).grant(company, scope)
     staff = factory.make_user(None, role="support", name="Sam Support")
     console.sign_in(staff.email)
-    console.click(f"Enter {company.name}", "main")
+    console.click(f"Enter {company.client.name}", "main")
     console.wait("#users-list")
 
 
@@ -30,16 +26,13 @@ def force(console, css: str) -> None:
     element.click()
 
 
-def test_read_grant_shows_the_banner_and_no_write_control_works(
-    factory, console, client, app
-):
-    company = factory.make_client(name="Acme Fieldworks")
-    user = factory.make_user(company, name="Still Here")
-    grant(factory, client, company, "read")
+def test_read_grant_shows_the_banner_and_no_write_control_works(factory, console, app):
+    company = factory.company()
+    user = factory.make_user(company.client, name="Still Here")
 
-    enter(factory, console, company)
+    enter(factory, console, company, "read")
 
-    banner = console.wait("#banner", "Acme Fieldworks")
+    banner = console.wait("#banner", company.client.name)
     assert "read-only access (a read grant) until" in banner.text
     nav = console.wait("#nav").text
     assert "Users" in nav and "Audit trail" not in nav and "Support access" not in nav
@@ -69,14 +62,13 @@ def test_read_grant_shows_the_banner_and_no_write_control_works(
 
 
 def test_write_grant_lets_support_broadcast_but_not_manage_identities(
-    factory, console, client, emulator
+    factory, console, emulator
 ):
-    company = factory.make_client(name="Writable Co")
-    user = factory.make_user(company, name="Not Via Support")
+    company = factory.company()  # the admin's phone has no push token
+    user = factory.make_user(company.client, name="Not Via Support")
     factory.login(user, push_token="writable-phone")
-    grant(factory, client, company, "write")
 
-    enter(factory, console, company)
+    enter(factory, console, company, "write")
 
     assert "read and write access (a write grant)" in console.wait("#banner").text
     assert not console.button("Create", "#create-user").is_enabled()
