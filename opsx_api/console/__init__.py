@@ -6,10 +6,7 @@ only, never in a cookie, so there is no CSRF surface; every console answer
 carries a strict Content-Security-Policy (no inline script, no framing).
 """
 
-from flask import Blueprint, Flask, Response, current_app, send_from_directory
-
-from opsx_api import db
-from opsx_api.console.access import allowed_calls
+from flask import Blueprint, Flask, Response, send_from_directory
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -33,13 +30,6 @@ def index() -> Response:
     """The console's one page; screens are drawn by `static/app.js`."""
     assert bp.static_folder is not None
     return send_from_directory(bp.static_folder, "index.html")
-
-
-@bp.get("/access")
-def calls() -> dict:
-    """The API calls the bearer may make (401 without a valid token)."""
-    with db.unit_of_work():
-        return {"calls": allowed_calls(current_app)}
 
 
 @bp.after_request

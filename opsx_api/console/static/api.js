@@ -33,7 +33,7 @@ function browserName() {
   return `Web console (${name})`;
 }
 
-async function send(method, path, { body, contentType, raw, token, base = BASE } = {}) {
+async function send(method, path, { body, contentType, raw, token } = {}) {
   const headers = {};
   const bearer = token === undefined ? tokens.access : token;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -44,7 +44,7 @@ async function send(method, path, { body, contentType, raw, token, base = BASE }
   }
   let response;
   try {
-    response = await fetch(base + path, { method, headers, body: payload,
+    response = await fetch(BASE + path, { method, headers, body: payload,
       credentials: "omit", cache: "no-store" });
   } catch (error) {
     throw new ApiFailure(0, null);
@@ -85,7 +85,7 @@ export async function api(method, path, options = {}) {
 
 // Which API calls this caller may make, as the server's own access check says.
 async function loadCalls() {
-  const answer = await send("GET", "/access", { base: "/console" });
+  const answer = await send("GET", "/access");
   state.calls = new Set(answer.calls);
 }
 
