@@ -83,3 +83,28 @@ def test_import_shows_the_bad_rows_error_then_search_open_and_export(
     text = exported.read_text()
     assert "Ada Prospect" in text and "Bob Prospect" in text
     assert "Bad Status" not in text
+
+
+def test_admin_adds_a_note_to_a_prospect(factory, console, client):
+    company = factory.company()
+    made = client.post(
+        "/api/v1/prospects", json={"name": "Noted Prospect"}, headers=company.headers
+    )
+    prospect = made.get_json()
+    client.post("/api/v1/auth/logout", headers=company.headers)
+    console.sign_in(company.admin.email)
+    console.wait("#users-list")
+    console.go(f"#/prospects/{prospect['id']}")
+    console.wait("main", "No note yet.")
+
+    console.fill(New_note="Called, will call back on Monday")
+    console.click("Add note")
+
+    console.wait("main table", "Called, will call back on Monday")
+    console.click("Sign out", "header")  # one device: the phone may sign in again
+    console.wait("#signin")
+    again = factory.login(company.admin, device_id="admin-phone-again")
+    notes = client.get(
+        f"/api/v1/prospects/{prospect['id']}/notes", headers=again.headers
+    ).get_json()["data"]
+    assert [n["body"] for n in notes] == ["Called, will call back on Monday"]

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from models import SupportGrant
 from opsx_api import db
+from tests.support.kit import SupportKit
 
 
 def test_admin_releases_a_device_and_the_user_signs_in_elsewhere(
@@ -52,6 +53,11 @@ def test_admin_grants_extends_and_revokes_support_access(factory, console, app):
     with app.app_context():
         grant = db.session().scalars(select(SupportGrant)).one()
         assert (grant.expires_at - first_expiry).total_seconds() > 40 * 3600
+
+    kit = SupportKit(app, factory, factory.client)
+    kit.open(kit.staff("Sam Supporter"), str(grant.id))
+    console.click("Who is in now?", "#grants-list")
+    console.wait("#grants-list .who", "In a session now: Sam Supporter.")
 
     console.click("Revoke", "#grants-list")
     console.wait("#grants-message .ok", "Revoked")

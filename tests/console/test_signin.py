@@ -1,9 +1,11 @@
 """Signing in to the console is a login on a `web` device."""
 
+from datetime import timedelta
+
 from sqlalchemy import select
 
 from models import DeviceSession
-from opsx_api import db
+from opsx_api import clock, db
 
 
 def test_admin_signs_in_on_a_web_device_and_sign_out_ends_the_session(
@@ -44,3 +46,21 @@ def test_wrong_password_is_a_sentence(factory, console):
     console.sign_in(admin.email, password="not-the-password-at-all")
     alert = console.wait("#signin-message [role=alert]")
     assert alert.text == "The email or password is not right."
+
+
+def test_an_expired_access_token_is_refreshed_without_signing_in_again(
+    factory, console, app
+):
+    company = factory.make_client()
+    console.sign_in(factory.admin_of(company).email)
+    console.wait("#users-list")
+    with app.app_context():
+        first = db.session().scalars(select(DeviceSession)).one().refresh_token_hash
+
+    clock.advance(timedelta(minutes=20))  # past the 15-minute access token
+    console.go("#/settings")
+
+    console.wait("#settings-form", company.name)
+    with app.app_context():
+        row = db.session().scalars(select(DeviceSession)).one()
+        assert row.revoked_at is None and row.refresh_token_hash != first
