@@ -64,3 +64,10 @@ def test_an_expired_access_token_is_refreshed_without_signing_in_again(
     with app.app_context():
         row = db.session().scalars(select(DeviceSession)).one()
         assert row.revoked_at is None and row.refresh_token_hash != first
+
+
+def test_a_member_sees_only_the_prospects(factory, console):
+    member = factory.make_user(factory.make_client(), name="Field Member")
+    console.sign_in(member.email)
+    console.wait("main h1", "Prospects")
+    assert console.wait("#nav").text == "Prospects"

@@ -1,12 +1,8 @@
 import { signIn } from "../api.js";
 import { attempt, field, h, values } from "../dom.js";
 
-let notice = null; // shown once, after a sign-in the console cannot serve
-
 export async function render(main) {
   const box = h("div", { id: "signin-message" });
-  if (notice) box.append(h("div", { class: "message error", role: "alert" }, notice));
-  notice = null;
   const form = h("form", { id: "signin", novalidate: true },
     h("div", { class: "row" },
       field("Email", h("input", { name: "email", type: "email", autocomplete: "username",
@@ -20,12 +16,6 @@ export async function render(main) {
     const user = await attempt(box, () => signIn(email, password));
     if (!user) return;
     const { home } = await import("../app.js");
-    if (home() === "#/") {
-      notice = "The console is for company admins, support staff and operators.";
-      const { signOut } = await import("../api.js");
-      await signOut();
-      return;
-    }
     if (location.hash === home()) window.dispatchEvent(new Event("opsx:navigate"));
     else location.hash = home();
   });
