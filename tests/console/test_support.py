@@ -83,3 +83,23 @@ def test_write_grant_lets_support_broadcast_but_not_manage_identities(
     console.click("Leave support session", "header")
     console.wait("main h1", "Support")
     assert not console.driver.find_element(By.ID, "banner").is_displayed()
+
+
+def test_a_revoked_grant_ends_the_support_session_with_a_sentence(factory, console):
+    company = factory.company()
+    enter(factory, console, company, "read")
+    [grant] = factory.client.get(
+        "/api/v1/admin/support-grants", headers=company.headers
+    ).get_json()["data"]
+    revoked = factory.client.delete(
+        f"/api/v1/admin/support-grants/{grant['id']}", headers=company.headers
+    )
+    assert revoked.status_code == 204
+
+    console.go("#/prospects")
+
+    alert = console.wait("main [role=alert]", "The support session has ended")
+    assert "revoked" in alert.text
+    console.wait("main h1", "Support")
+    assert not console.driver.find_element(By.ID, "banner").is_displayed()
+    assert "Sam Support" in console.wait("#who").text  # still signed in as staff

@@ -5,7 +5,8 @@ import { sentence } from "./errors.js";
 const BASE = "/api/v1";
 const DEVICE_KEY = "opsx-console-device"; // an install id, not a secret
 
-export const state = { user: null, support: null, calls: new Set() };
+// `notice`: a sentence the next screen shows once (e.g. a support session ended).
+export const state = { user: null, support: null, calls: new Set(), notice: null };
 let tokens = { access: null, refresh: null };
 let staffTokens = null; // support staff's own tokens while in a support session
 
@@ -78,7 +79,13 @@ export async function api(method, path, options = {}) {
     if (error.status === 401 && error.code === "invalid_token" && await refreshed()) {
       return send(method, path, options);
     }
-    if (error.status === 401 && tokens.access) forget();
+    if (error.status === 401 && state.support && staffTokens) {
+      await leaveSupport(); // back to the staff member's own token
+      state.notice = "The support session has ended: the grant expired or was revoked.";
+      window.dispatchEvent(new Event("opsx:support-ended"));
+    } else if (error.status === 401 && tokens.access) {
+      forget();
+    }
     throw error;
   }
 }

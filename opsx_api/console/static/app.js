@@ -82,4 +82,8 @@ async function route() {
 window.addEventListener("hashchange", route);
 window.addEventListener("opsx:signed-out", () => route());
 window.addEventListener("opsx:navigate", route);
+window.addEventListener("opsx:support-ended", () => {
+  if (location.hash === home()) route();
+  else location.hash = home();
+});
 route();

@@ -1,10 +1,12 @@
 // Support staff: the live grants, and entering a company under one.
-import { api, enterSupport } from "../api.js";
-import { attempt, h, table } from "../dom.js";
+import { api, enterSupport, state } from "../api.js";
+import { attempt, h, message, table } from "../dom.js";
 import { when } from "../errors.js";
 
 export async function render(main) {
   const box = h("div", { id: "support-message" });
+  if (state.notice) box.append(message(state.notice));
+  state.notice = null;
   main.append(h("h1", {}, "Support"), box);
   const page = await attempt(box, () => api("GET", "/support/grants?limit=100"));
   if (!page) return;
