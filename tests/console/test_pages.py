@@ -43,3 +43,10 @@ def test_no_inline_script_and_no_markup_from_strings():
             assert "localStorage.setItem(DEVICE_KEY" in source or (
                 "Storage" not in source
             ), name  # only the device id is stored; never a token
+
+
+def test_without_a_browser_on_the_path_the_browser_tests_skip(monkeypatch, tmp_path):
+    from tests.console.conftest import _browser
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert _browser() is None

@@ -89,3 +89,26 @@ def test_admin_renames_a_user_and_changes_the_role(factory, console, app):
     with app.app_context():
         saved = db.session().get(User, user.id)
         assert (saved.name, saved.role) == ("New Name", "admin")
+
+
+def test_admin_emails_a_reset_link_and_resends_an_invitation(factory, console, app):
+    company = factory.make_client()
+    active = factory.make_user(company, name="Forgetful")
+    console.sign_in(factory.admin_of(company).email)
+    console.wait("#users-list")
+    console.fill("#create-user", Email="late@field.test", Name="Late Joiner")
+    console.click("Create", "#create-user")
+    console.wait("#users-message .ok", "Invitation sent")
+
+    console.go(f"#/users/{active.id}")
+    console.click("Email a password-reset link")
+    console.wait("#user-message .ok", f"A reset link was sent to {active.email}.")
+    console.go("#/users")
+    console.driver.find_element(By.LINK_TEXT, "Late Joiner").click()
+    console.click("Send the invitation again")
+    console.wait("#user-message .ok", "Invitation sent to late@field.test.")
+
+    with app.app_context():
+        sent = db.session().execute(select(Email.to_address, Email.kind)).all()
+    assert [k for a, k in sent if a == "late@field.test"] == ["invitation"] * 2
+    assert [k for a, k in sent if a == active.email] == ["password_reset"]
