@@ -28,6 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from opsx_api import (
         api,
         cli,
+        console,
         db,
         errors,
         metrics,
@@ -63,5 +64,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     api.init_app(app)
     pages.init_app(app)
+    console.init_app(app)
     cli.init_app(app)
     return app

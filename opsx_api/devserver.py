@@ -130,7 +130,8 @@ def main() -> int:
             stopping = True
         elif not stopping:
             print(
-                f"OpsX on http://{HOST}:{PORT}/api/v1/docs ({', '.join(processes)}); "
+                f"OpsX on http://{HOST}:{PORT}/api/v1/docs, console at /console "
+                f"({', '.join(processes)}); "
                 "Ctrl-C stops everything.",
                 flush=True,
             )

@@ -62,6 +62,7 @@ ERROR_MODEL = Model(
 
 
 def init_app(app: Flask) -> None:
+    from opsx_api.api.access import ns as access_ns
     from opsx_api.api.admin_client import ns as admin_client_ns
     from opsx_api.api.admin_users import ns as admin_users_ns
     from opsx_api.api.audit import ns as audit_ns
@@ -94,6 +95,7 @@ def init_app(app: Flask) -> None:
     )
     api.add_namespace(health_ns)
     api.add_namespace(auth_ns, path="/auth")
+    api.add_namespace(access_ns, path="/access")
     api.add_namespace(me_ns, path="/me")
     api.add_namespace(inbox_ns, path="/me/notifications")
     api.add_namespace(privacy_ns, path="/me")

@@ -113,3 +113,10 @@ class AcceptedSchema(Schema):
 
 class EmailConfirmedSchema(Schema):
     email = fields.String(metadata={"description": "the account's email from now on"})
+
+
+class AccessSchema(Schema):
+    calls = fields.List(
+        fields.String(),
+        metadata={"example": ["GET /admin/users", "POST /admin/users/{}/deactivate"]},
+    )
