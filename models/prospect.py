@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, JSONType, UUIDPrimaryKey
-from models.search_text import SearchTextExpression
+from models.search_text import SearchJoinedExpression, SearchTextExpression
 
 PROSPECT_STATUSES = ("new", "contacted", "qualified", "won", "lost")
 _LIVE = text("deleted_at IS NULL")
@@ -88,6 +88,13 @@ class Prospect(UUIDPrimaryKey, Base):
             postgresql_using="gin",
             postgresql_ops={"search_text": "gin_trgm_ops"},
         ),
+        # Terms with separators (e-mail addresses, phone numbers) look here.
+        Index(
+            "ix_prospects_search_joined_trgm",
+            "search_joined",
+            postgresql_using="gin",
+            postgresql_ops={"search_joined": "gin_trgm_ops"},
+        ),
     )
 
     client_id: Mapped[uuid.UUID] = mapped_column(
@@ -115,10 +122,13 @@ class Prospect(UUIDPrimaryKey, Base):
     updated_at: Mapped[datetime]
     deleted_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
-    # Name, phone and email folded for search (models/search_text.py); written
-    # by the database, never loaded with the object.
+    # Name, phone and email folded, and joined, for search (models/search_text.py);
+    # written by the database, never loaded with the object.
     search_text: Mapped[str | None] = mapped_column(
         Text, Computed(SearchTextExpression(), persisted=True), deferred=True
+    )
+    search_joined: Mapped[str | None] = mapped_column(
+        Text, Computed(SearchJoinedExpression(), persisted=True), deferred=True
     )
 
     @property

@@ -12,17 +12,23 @@ Prospect search (`q` on GET /prospects), over name, phone and email:
   filters nothing, like an empty one. Substrings of one or two characters
   would match nearly everything and no index can serve them; word starts are
   what contact lists on phones match while a person is still typing.
-Both read the folded `prospects.search_text` column, which one trigram index
-serves on PostgreSQL (see models/search_text.py and docs/decisions/prospects.md).
+Both read the folded `prospects.search_text` column, which a trigram index
+serves on PostgreSQL. A term with separators whose joined form (separators
+removed) has three characters or more is looked up in `search_joined` instead,
+whose trigrams cross separators (see models/search_text.py and
+docs/decisions/prospects.md), and rechecked literally.
 """
 
 from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from models.search_text import SEPARATORS, fold
+from models.search_text import SEPARATORS, fold, join
 
 SHORT_TERM = 2
+# pg_trgm finds no trigram in a pattern shorter than this: the index would
+# hand back every row.
+TRIGRAM = 3
 
 
 def escape_like(text: str) -> str:
@@ -40,14 +46,20 @@ class ProspectSearch:
 
     `literal` is set only when the folded pattern alone could match more than
     the term: when the term has separators (folding makes them all spaces, and
-    fields are joined by spaces).
+    fields are joined by spaces). `joined`, on search_joined, is set with it
+    when the term without its separators is long enough for a trigram: the
+    index step then looks the term up there (a superset of the literal
+    matches, since the literal term's joined form is in the row's).
     """
 
     folded: str
     literal: str | None = None
+    joined: str | None = None
 
     @property
     def shape(self) -> str:
+        if self.joined:
+            return "joined"
         return "literal" if self.literal else "folded"
 
 
@@ -63,4 +75,8 @@ def prospect_search(term: str | None) -> ProspectSearch | None:
     pattern = f"%{escape_like(folded or '')}%"
     if not any(ch in SEPARATORS for ch in text):
         return ProspectSearch(pattern)
-    return ProspectSearch(pattern, f"%{escape_like(text.lower())}%")
+    literal = f"%{escape_like(text.lower())}%"
+    joined = join(text)
+    if len(joined) < TRIGRAM:
+        return ProspectSearch(pattern, literal)
+    return ProspectSearch(pattern, literal, f"%{escape_like(joined)}%")

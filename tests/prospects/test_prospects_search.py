@@ -192,3 +192,61 @@ def test_every_search_path_pages_through_the_same_answer(
 def test_an_empty_query_lists_everything(client, tenant, create):
     create(tenant.member_headers, name="Anyone")
     assert _search(client, tenant.member_headers, "") == ["Anyone"]
+
+
+def test_a_term_with_separators_matches_its_literal_text_only(client, tenant, create):
+    """Removing separators finds candidates; the literal check keeps the term's."""
+    for name, email in (
+        ("Ann Abel", "a.abel@x.test"),
+        ("Annabel Lee", "annabel@x.test"),
+        ("Edsger Dijkstra", "edsger.dijkstra.5@x.test"),
+        ("Edsger Dijkstra", "edsger-dijkstra-5@x.test"),
+        ("Edsger Dijkstra", "edsger.dijkstra.6@x.test"),
+    ):
+        create(tenant.member_headers, name=name, email=email)
+    headers = tenant.member_headers
+    assert _search(client, headers, "ann abel") == ["Ann Abel"]
+    assert _search(client, headers, "annab") == ["Annabel Lee"]
+    assert _names(client, headers, "edsger.dijkstra.5") == ["Edsger Dijkstra"]
+    assert _search(client, headers, "r-dijkstra-5@") == ["Edsger Dijkstra"]
+    assert _search(client, headers, "dijkstra 5") == []
+
+
+def test_the_index_step_looks_a_separated_term_up_in_the_joined_index(
+    app, tenant, create, postgresql_only
+):
+    """On PostgreSQL `edsger.dijkstra.5` asks search_joined's trigrams, which
+    keep `ra5`, not search_text's, whose words match every Edsger Dijkstra."""
+    from opsx_api import db
+    from opsx_api.search import prospect_search
+
+    search = prospect_search("edsger.dijkstra.5")
+    assert search is not None and search.shape == "joined"
+    values = {
+        "client_id": tenant.client.id,
+        "limit": 51,
+        "folded": search.folded,
+        "literal": search.literal,
+        "joined": search.joined,
+    }
+    with app.app_context(), db.get_db().engine.connect() as connection:
+        # Enough rows, with statistics, for the planner to weigh the indexes.
+        connection.exec_driver_sql(
+            "INSERT INTO prospects (id, client_id, name, phone, email, status, "
+            "fields, version, change_seq, created_at, updated_at) "
+            "SELECT gen_random_uuid(), %(client)s, 'Edsger Dijkstra ' || n, "
+            "'+1 555 ' || n, 'edsger.dijkstra.' || n || '@x.test', 'new', '{}', "
+            "1, 1000 + n, now(), now() FROM generate_series(1, 20000) AS n",
+            {"client": tenant.client.id},
+        )
+        connection.exec_driver_sql("ANALYZE prospects")
+        # A small table is cheaper to scan; production tables are not.
+        connection.exec_driver_sql("SET enable_seqscan = off")
+        statement = listing._query("index", (), search.shape).statement
+        compiled = statement.compile(dialect=connection.dialect)
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN {compiled}", compiled.construct_params(values)
+        )
+        plan_text = "\n".join(row[0] for row in plan)
+    assert "ix_prospects_search_joined_trgm" in plan_text, plan_text
+    assert "ix_prospects_search_trgm" not in plan_text, plan_text

@@ -10,8 +10,9 @@ a prepared statement (`opsx_api.prepared`). What `q` matches is defined in
    more, walk far enough back to fill the page at that rate (bounded by
    `WALK_MAX_ROWS`).
 3. Otherwise (a rare term, or one whose matches are all old) ask the trigram
-   index on `search_text` for every match and sort them: few rows to sort,
-   because a term common among the newest rows never gets here.
+   index on `search_text` (`search_joined` for a term with separators) for
+   every match and sort them: few rows to sort, because a term common among
+   the newest rows never gets here.
 
 Each step answers exactly when it returns a full page; step 3 always does.
 Measured shapes: docs/decisions/prospects.md.
@@ -96,6 +97,8 @@ def list_prospects(
         values["folded"] = search.folded
         if search.literal:
             values["literal"] = search.literal
+        if search.joined:
+            values["joined"] = search.joined
         rows = _search(tuple(filters), search, values)
     return page_from(rows, limit, _KEYS)
 
@@ -143,14 +146,26 @@ def _conditions(filters: Filters, c: Any = _C) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _matches(shape: str | None, c: Any = _C) -> ColumnElement[bool]:
-    folded: ColumnElement[bool] = c.search_text.like(bindparam("folded"), escape="\\")
+def _matches(
+    shape: str | None, c: Any = _C, *, indexed: bool = False
+) -> ColumnElement[bool]:
+    """The term's conditions; `indexed`: the index step's, which may use search_joined.
+
+    A walk filters rows it has already read: the folded column is the cheap
+    first check there. The index step asks a trigram index for candidates:
+    search_joined's, whose trigrams cross separators, when the term has one.
+    """
+    candidates: ColumnElement[bool] = c.search_text.like(
+        bindparam("folded"), escape="\\"
+    )
     if shape == "folded":
-        return folded
+        return candidates
+    if shape == "joined" and indexed:
+        candidates = c.search_joined.like(bindparam("joined"), escape="\\")
     literal: BindParameter[str] = bindparam("literal")
     columns = (c.name, c.phone, c.email)
     return and_(
-        folded, or_(*(func.lower(x).like(literal, escape="\\") for x in columns))
+        candidates, or_(*(func.lower(x).like(literal, escape="\\") for x in columns))
     )
 
 
@@ -179,7 +194,7 @@ def _build(kind: str, filters: Filters, shape: str | None) -> Select[Any]:
     # 1 and 2 did that), and only two columns per match to sort.
     hits = (
         select(_C.id, _C.created_at)
-        .where(*_conditions(filters), _matches(shape))
+        .where(*_conditions(filters), _matches(shape, indexed=True))
         .cte("hits")
         .prefix_with("MATERIALIZED", dialect="postgresql")
     )
