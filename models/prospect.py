@@ -153,8 +153,12 @@ def location_of(row: Any) -> dict[str, float] | None:
 
 
 def etag_of(row: Any) -> str:
-    """The strong ETag of a prospect object or result row: its id and version."""
-    return f'"{row.id.hex}.{row.version}"'
+    """The strong ETag of a prospect object or result row: its id and version.
+
+    A page's rows carry the id as text (opsx_api/services/prospects/listing.py).
+    """
+    key = row.id.replace("-", "") if row.id.__class__ is str else row.id.hex
+    return f'"{key}.{row.version}"'
 
 
 # The trigram operator class lives in the pg_trgm extension; migrations create it

@@ -13,6 +13,13 @@ Named prepared statements need session-level pooling: behind PgBouncer, use
 session mode, not transaction mode.
 
 On SQLite a `ReadQuery` is an ordinary Core query on the reader.
+
+Rows that go straight to JSON (a prospect page) need not be parsed at all:
+`as_text(column)` has PostgreSQL send a UUID or JSON column as its text
+(psycopg2 then builds no `uuid.UUID` and runs no `json.loads`), and a
+`ReadQuery(..., fragments=(...))` hands those JSON columns on as
+`orjson.Fragment`, embedded in the answer as they are. On SQLite both are
+the column itself, read as usual.
 """
 
 import hashlib
@@ -21,8 +28,13 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Select
 from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from opsx_api import db
 
@@ -33,8 +45,12 @@ _SESSION_SETUP = "SET plan_cache_mode = force_generic_plan; SET TIME ZONE 'UTC'"
 class ReadQuery:
     """One SELECT with named bind parameters, run as a prepared statement."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(
+        self, statement: Select[Any], *, fragments: tuple[str, ...] = ()
+    ) -> None:
+        """`fragments`: columns read `as_text` whose JSON is passed on unparsed."""
         self.statement = statement
+        self.fragments = fragments
         self._postgresql: tuple[str, str, str, list[str]] | None = None
         self._defaults: dict[str, Any] = {}
         self._make_row: Callable[[Any], Any] | None = None
@@ -66,7 +82,7 @@ class ReadQuery:
         with result:
             if self._make_row is None:
                 names = tuple(column[0] for column in result.cursor.description)
-                self._make_row = _row_type(names)._make
+                self._make_row = _row_maker(names, self.fragments)
             return list(map(self._make_row, result.cursor.fetchall()))
 
     def _compiled(self, connection: Connection) -> tuple[str, str, str, list[str]]:
@@ -97,6 +113,43 @@ class ReadQuery:
                 order,
             )
         return self._postgresql
+
+
+def _row_maker(names: tuple[str, ...], fragments: tuple[str, ...]) -> Any:
+    """Rows as named tuples, the `fragments` columns wrapped, in one generated call."""
+    make = _row_type(names)._make
+    if not fragments:
+        return make
+    values = ", ".join(
+        f"None if v[{i}] is None else _fragment(v[{i}])"
+        if name in fragments
+        else f"v[{i}]"
+        for i, name in enumerate(names)
+    )
+    namespace: dict[str, Any] = {"_make": make, "_fragment": orjson.Fragment}
+    exec(f"def row(v):\n    return _make(({values},))", namespace)  # noqa: S102
+    return namespace["row"]
+
+
+class as_text(ColumnElement[Any]):  # noqa: N801 (used like a SQL function)
+    """`column` as PostgreSQL's text of it; the column itself elsewhere."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(as_text, "postgresql")
+def _as_text_postgresql(element: as_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.column, **kw)} AS TEXT)"
+
+
+@compiles(as_text)
+def _as_text(element: as_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
 
 
 def _row_type(names: tuple[str, ...]) -> Any:

@@ -148,7 +148,8 @@ def _convert(field: fields.Field) -> tuple[Callable[[Any], Any] | None, tuple]:
         and mapping.key_field is None
         and mapping.value_field is None
     ):
-        return dict, (dict,)
+        # A Fragment is a JSON object read as text (opsx_api/prepared.py).
+        return dict, (dict, orjson.Fragment)
     raise TypeError(f"{field.name}: {kind.__name__} does not compile")
 
 

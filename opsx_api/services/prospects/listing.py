@@ -37,7 +37,7 @@ from sqlalchemy import (
 
 from models import Prospect
 from opsx_api.pagination import Page, decode_cursor, page_from
-from opsx_api.prepared import ReadQuery
+from opsx_api.prepared import ReadQuery, as_text
 from opsx_api.search import ProspectSearch, prospect_search
 
 PROBE_ROWS = 500
@@ -65,6 +65,10 @@ LISTED = (
     _C.updated_at,
 )
 SEARCHED = (_C.name, _C.phone, _C.email)
+# What the renderer takes as it comes: UUIDs as text, custom fields as their
+# JSON (opsx_api/prepared.py; on PostgreSQL only, SQLite reads them as usual).
+AS_TEXT = ("id", "assigned_to", "created_by", "fields")
+FRAGMENTS = ("fields",)
 _KEYS = ("created_at", "id")
 Filters = tuple[str, ...]
 _QUERIES: dict[tuple[str, Filters, str | None], ReadQuery] = {}
@@ -123,7 +127,8 @@ def _query(kind: str, filters: Filters, shape: str | None) -> ReadQuery:
     key = (kind, filters, shape)
     query = _QUERIES.get(key)
     if query is None:
-        query = _QUERIES[key] = ReadQuery(_build(kind, filters, shape))
+        statement = _build(kind, filters, shape)
+        query = _QUERIES[key] = ReadQuery(statement, fragments=FRAGMENTS)
     return query
 
 
@@ -169,6 +174,16 @@ def _matches(
     )
 
 
+def _output(c: Any = _C) -> list[ColumnElement[Any]]:
+    """LISTED's columns of `c` as a page's rows carry them (AS_TEXT)."""
+    return [
+        as_text(c[column.key]).label(column.key)
+        if column.key in AS_TEXT
+        else c[column.key]
+        for column in LISTED
+    ]
+
+
 def _newest_first(c: Any = _C) -> tuple[ColumnElement[Any], ...]:
     return (c.created_at.desc(), c.id.desc())
 
@@ -176,7 +191,7 @@ def _newest_first(c: Any = _C) -> tuple[ColumnElement[Any], ...]:
 def _build(kind: str, filters: Filters, shape: str | None) -> Select[Any]:
     limit: BindParameter[int] = bindparam("limit")
     if kind == "page":
-        stmt = select(*LISTED).where(*_conditions(filters))
+        stmt = select(*_output()).where(*_conditions(filters))
         return stmt.order_by(*_newest_first()).limit(limit)
     if kind == "walk":
         newest = (
@@ -186,8 +201,7 @@ def _build(kind: str, filters: Filters, shape: str | None) -> Select[Any]:
             .limit(bindparam("walk"))
             .subquery("newest")
         )
-        listed = [newest.c[column.key] for column in LISTED]
-        stmt = select(*listed).where(_matches(shape, newest.c))
+        stmt = select(*_output(newest.c)).where(_matches(shape, newest.c))
         return stmt.order_by(*_newest_first(newest.c)).limit(limit)
     # Every match's key first, then the newest of them, then their rows: a
     # CTE the planner cannot fold into a walk of the newest-first index (steps
@@ -204,5 +218,5 @@ def _build(kind: str, filters: Filters, shape: str | None) -> Select[Any]:
         .limit(limit)
         .subquery("newest")
     )
-    stmt = select(*LISTED).join_from(_TABLE, newest, _C.id == newest.c.id)
+    stmt = select(*_output()).join_from(_TABLE, newest, _C.id == newest.c.id)
     return stmt.order_by(*_newest_first())
