@@ -104,7 +104,8 @@ def test_admin_emails_a_reset_link_and_resends_an_invitation(factory, console, a
     console.click("Email a password-reset link")
     console.wait("#user-message .ok", f"A reset link was sent to {active.email}.")
     console.go("#/users")
-    console.driver.find_element(By.LINK_TEXT, "Late Joiner").click()
+    # The list is drawn after its request answers: wait for it, not only the route.
+    console.wait("#users-list a", "Late Joiner").click()
     console.click("Send the invitation again")
     console.wait("#user-message .ok", "Invitation sent to late@field.test.")
 
