@@ -12,6 +12,15 @@ bind = os.environ.get("OPSX_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = 4
+# Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel
+# spreads new connections over them. On one shared socket, whichever worker
+# wakes first accepts: a burst of keep-alive connections (a load balancer's, a
+# benchmark's) often all landed on one worker, which then served them from one
+# core while the other idled: 16 connections split 16/0 halved a 50-row page's
+# throughput (307 against 520-580 req/s split 8/8 to 11/5). Side effect: a
+# second instance given the same OPSX_BIND shares the port instead of failing.
+# OPSX_REUSE_PORT=false turns it off.
+reuse_port = os.environ.get("OPSX_REUSE_PORT", "true").lower() != "false"
 # Slow clients and FCM never hold a worker: FCM is only called by `flask worker`.
 timeout = 30
 graceful_timeout = 30

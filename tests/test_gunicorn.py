@@ -78,3 +78,45 @@ def test_two_instances_answer_side_by_side_with_no_shared_control_socket(tmp_pat
         errors = _stop(first) + _stop(second)
     assert not (tmp_path / "home" / ".gunicorn").exists(), errors
     assert first.returncode == 0 and second.returncode == 0, errors
+
+
+def _listening_pids(port: int) -> list[list[str]]:
+    """Per listening socket on `port`, the pids that hold it (ss, iproute2)."""
+    out = subprocess.run(
+        ["ss", "-tlnpH", f"( sport = :{port} )"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        [part.split(",")[0] for part in line.split("pid=")[1:]]
+        for line in out.splitlines()
+    ]
+
+
+def test_each_worker_listens_on_a_socket_of_its_own(tmp_path):
+    """SO_REUSEPORT: the kernel, not a race between workers, spreads connections."""
+    process, port = _start(tmp_path, "spread", WEB_CONCURRENCY="2")
+    try:
+        _health(port, time.monotonic() + 60)
+        deadline = time.monotonic() + 30
+        while len(sockets := _listening_pids(port)) < 2:
+            assert time.monotonic() < deadline, sockets
+            time.sleep(0.2)
+    finally:
+        _stop(process)
+    assert len(sockets) == 2, sockets
+    assert all(len(pids) == 1 for pids in sockets), sockets
+    assert str(process.pid) not in {pid for pids in sockets for pid in pids}
+
+
+def test_reuse_port_can_be_turned_off(tmp_path):
+    process, port = _start(
+        tmp_path, "shared", WEB_CONCURRENCY="2", OPSX_REUSE_PORT="false"
+    )
+    try:
+        _health(port, time.monotonic() + 60)
+        sockets = _listening_pids(port)
+    finally:
+        _stop(process)
+    assert len(sockets) == 1, sockets
