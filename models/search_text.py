@@ -68,6 +68,7 @@ def sqlite_joined_expression() -> str:
 
 
 _SPACES = str.maketrans(SEPARATORS, " " * len(SEPARATORS))
+_REMOVED = str.maketrans("", "", SEPARATORS)
 
 
 def fold(value: str | None) -> str | None:
@@ -75,9 +76,9 @@ def fold(value: str | None) -> str | None:
     return None if value is None else value.lower().translate(_SPACES)
 
 
-def join(value: str) -> str:
+def fold_joined(value: str) -> str:
     """Lower-cased, separators removed (what `search_joined` holds)."""
-    return value.lower().translate(_SPACES).replace(" ", "")
+    return value.lower().translate(_REMOVED)
 
 
 @event.listens_for(Engine, "connect")

@@ -49,16 +49,20 @@ def compile_dump(schema: Schema) -> Dump:
 def _exact_dump(plan, getters) -> Dump:
     """Field by field, as marshmallow does: a missing attribute leaves its key out."""
     steps = [
-        (key, get, convert)
-        for (key, _attr, (convert, _kinds)), get in zip(plan, getters, strict=True)
+        (key, get, convert, kinds)
+        for (key, _attr, (convert, kinds)), get in zip(plan, getters, strict=True)
     ]
 
     def dump(obj) -> dict:
         out = {}
-        for key, get, convert in steps:
+        for key, get, convert, kinds in steps:
             value = get(obj)
-            if value is not missing:
-                out[key] = value if value is None or convert is None else convert(value)
+            if value is missing:
+                continue
+            if value is None or convert is None or value.__class__ in kinds:
+                out[key] = value
+            else:
+                out[key] = convert(value)
         return out
 
     return dump

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func
 
-from models.search_text import SEPARATORS, fold, join
+from models.search_text import SEPARATORS, fold, fold_joined
 
 SHORT_TERM = 2
 # pg_trgm finds no trigram in a pattern shorter than this: the index would
@@ -76,7 +76,7 @@ def prospect_search(term: str | None) -> ProspectSearch | None:
     if not any(ch in SEPARATORS for ch in text):
         return ProspectSearch(pattern)
     literal = f"%{escape_like(text.lower())}%"
-    joined = join(text)
+    joined = fold_joined(text)
     if len(joined) < TRIGRAM:
         return ProspectSearch(pattern, literal)
     return ProspectSearch(pattern, literal, f"%{escape_like(joined)}%")

@@ -186,3 +186,19 @@ def test_an_object_missing_an_attribute_dumps_as_marshmallow_does():
     rendered = json.loads(dumps(render(Partial())))
     assert rendered == schema.dump(Partial())
     assert "email" not in rendered and rendered["etag"].endswith('.2"')
+
+
+def test_an_object_missing_an_attribute_with_unparsed_fields_dumps_them_as_they_are():
+    """The field-by-field fallback passes a Fragment on, as the generated path does."""
+
+    class Partial:
+        id = str(uuid.UUID(int=9))
+        name = "Partial"
+        version = 3
+        lat = lng = None
+        fields = orjson.Fragment('{"score": 7}')
+
+    rendered = json.loads(dumps(render(Partial())))
+    assert rendered["fields"] == {"score": 7}
+    assert rendered["etag"] == f'"{uuid.UUID(int=9).hex}.3"'
+    assert "email" not in rendered

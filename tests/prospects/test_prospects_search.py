@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from opsx_api import db
+from opsx_api.search import prospect_search
 from opsx_api.services.prospects import listing
 from tests.prospects.conftest import API
 
@@ -217,9 +219,6 @@ def test_the_index_step_looks_a_separated_term_up_in_the_joined_index(
 ):
     """On PostgreSQL `edsger.dijkstra.5` asks search_joined's trigrams, which
     keep `ra5`, not search_text's, whose words match every Edsger Dijkstra."""
-    from opsx_api import db
-    from opsx_api.search import prospect_search
-
     search = prospect_search("edsger.dijkstra.5")
     assert search is not None and search.shape == "joined"
     values = {
