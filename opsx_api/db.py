@@ -9,11 +9,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeAlias, cast
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from flask.globals import app_ctx
 from sqlalchemy import Executable, Select, create_engine, event, text
 from sqlalchemy.engine import CursorResult, Engine
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.pool import PoolProxiedConnection
 
 # A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -101,6 +103,9 @@ def init_app(app: Flask) -> None:
     @app.teardown_appcontext
     def _remove_session(_exc):
         app.extensions["opsx_db"].session.remove()
+        reader = g.pop(_READER, None)
+        if reader is not None:
+            reader.close()
 
 
 def get_db() -> Database:
@@ -127,6 +132,51 @@ def read_one(statement, params: dict[str, Any]):
         return connection.execute(statement, params).first()
 
 
+_READER = "opsx_reader_connection"
+
+
+def reader_connection() -> PoolProxiedConnection:
+    """The app context's DBAPI connection from the reader pool (autocommit).
+
+    Checked out on first use and returned when the app context ends, so a
+    request's session check and its page share one checkout. For statements
+    run on the driver's cursor (`opsx_api.prepared`); their errors go through
+    `reader_error`.
+    """
+    connection: PoolProxiedConnection | None = g.get(_READER)
+    if connection is None:
+        connection = get_db().reader.raw_connection()
+        setattr(g, _READER, connection)
+    return connection
+
+
+def reader_error(exc: Any, statement: str) -> StatementError:
+    """A driver error on `reader_connection()`, as SQLAlchemy would raise it.
+
+    A lost connection is invalidated with every older one of its pool, as
+    SQLAlchemy's own Connection does, and the next use checks out a new one;
+    the error then maps to 503 like any OperationalError.
+    """
+    engine = get_db().reader
+    connection: PoolProxiedConnection | None = g.get(_READER)
+    lost = connection is not None and engine.dialect.is_disconnect(
+        exc, connection.dbapi_connection, None
+    )
+    if connection is not None and lost:
+        g.pop(_READER)
+        engine.pool._invalidate(connection, exc)  # what Connection does on a disconnect
+        connection.close()
+    return DBAPIError.instance(
+        statement,
+        None,
+        exc,
+        engine.dialect.loaded_dbapi.Error,
+        hide_parameters=True,
+        connection_invalidated=lost,
+        dialect=engine.dialect,
+    )
+
+
 def changed(statement: Executable, params: dict[str, Any] | None = None) -> int:
     """Run an INSERT, UPDATE or DELETE in the request's session; rows it changed."""
     result = session().execute(statement, params)
@@ -134,24 +184,30 @@ def changed(statement: Executable, params: dict[str, Any] | None = None) -> int:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[Session]:
+def unit_of_work() -> Iterator[None]:
     """Commit the session once at the end, or roll back on any exception.
 
     Around every request, CLI command and worker batch; services never commit.
     An `ApiError` raised with `keep_changes=True` is a refusal whose side effects
     stand (a replayed refresh token revokes its session): those are committed
     before the error goes on to become the answer.
+
+    A unit that never used the session (a page read through `opsx_api.prepared`)
+    neither creates one nor commits: a session holds no pending change outside
+    a transaction, since adding an object begins one.
     """
-    current = session()
+    sessions = get_db().session
     try:
-        yield current
+        yield
     except BaseException as exc:
-        if getattr(exc, "keep_changes", False):
-            current.commit()
-        else:
-            current.rollback()
+        if sessions.registry.has():
+            if getattr(exc, "keep_changes", False):
+                sessions().commit()
+            else:
+                sessions().rollback()
         raise
-    current.commit()
+    if sessions.registry.has() and sessions().in_transaction():
+        sessions().commit()
 
 
 @contextmanager
