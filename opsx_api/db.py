@@ -145,13 +145,17 @@ def reader_connection() -> PoolProxiedConnection:
     """
     connection: PoolProxiedConnection | None = g.get(_READER)
     if connection is None:
-        connection = get_db().reader.raw_connection()
+        reader = get_db().reader
+        try:
+            connection = reader.raw_connection()
+        except reader.dialect.loaded_dbapi.Error as exc:
+            raise reader_error(exc, None) from exc  # e.g. the database is down
         setattr(g, _READER, connection)
     return connection
 
 
-def reader_error(exc: Any, statement: str) -> StatementError:
-    """A driver error on `reader_connection()`, as SQLAlchemy would raise it.
+def reader_error(exc: Any, statement: str | None) -> StatementError:
+    """A driver error on `reader_connection()` or its checkout, as SQLAlchemy raises it.
 
     A lost connection is invalidated with every older one of its pool, as
     SQLAlchemy's own Connection does, and the next use checks out a new one;

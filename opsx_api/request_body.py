@@ -36,6 +36,8 @@ def read_body_through_limit() -> None:
     """Read a length-less (chunked) body now: 413 when it exceeds the limit."""
     if request.content_length is not None:
         return  # Werkzeug refuses a declared length over MAX_CONTENT_LENGTH
+    if "HTTP_TRANSFER_ENCODING" not in request.environ:
+        return  # neither length nor chunks: the request has no body (RFC 9112 6.3)
     if "wsgi.input_terminated" not in request.environ:
         return  # the server cannot end the stream: Werkzeug reads nothing
     limit = current_app.config["MAX_BODY_BYTES"]

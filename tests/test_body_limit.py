@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from models import Prospect
 from opsx_api import db
@@ -57,6 +58,34 @@ def send_chunked(client, path: str, body: bytes, headers: dict, content_type: st
         content_type=content_type,
         environ_overrides=SERVED,
     )
+
+
+class Unreadable(io.RawIOBase):
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, _offset, _whence=0) -> int:
+        return 0
+
+    def readinto(self, _buffer) -> int:
+        raise AssertionError("a request without a body was read")
+
+
+def test_a_request_with_neither_length_nor_chunks_is_not_read(app, admin):
+    # Such a request has no body (RFC 9112 6.3): every GET the app gets. The
+    # test client always sets CONTENT_LENGTH; gunicorn sets none here.
+    environ = EnvironBuilder(
+        path="/api/v1/prospects",
+        input_stream=Unreadable(),
+        headers=admin.headers,
+        environ_overrides=SERVED,
+    ).get_environ()
+    del environ["CONTENT_LENGTH"]
+    _body, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    assert status == "200 OK"
 
 
 def test_chunked_json_body_over_the_limit_is_413(app, client, admin):
