@@ -6,13 +6,14 @@ its own. So on PostgreSQL a `ReadQuery` is sent once per pooled connection as
 `PREPARE` and run with `EXECUTE` on the driver's cursor, on the autocommit
 reader pool (outside the request's transaction, like `db.read_one`): one
 connection per request (`db.reader_connection`), for its session check and
-its page. Those connections use generic
-plans (`plan_cache_mode`): the statements are written so one plan fits every
-value (see services/prospects/listing.py). Rows come back as named tuples
+its page. Those connections use generic plans (`plan_cache_mode`): the
+statements are written so one plan fits every value (see
+services/prospects/listing.py). Rows come back as named tuples
 (attribute access in C, no ORM objects, no type processing), timestamps in UTC.
 
 Named prepared statements need session-level pooling: behind PgBouncer, use
-session mode, not transaction mode.
+session mode, not transaction mode. A `DISCARD ALL` between clients (session
+mode's reset) costs the next read one re-prepare, not an error.
 
 On SQLite a `ReadQuery` is an ordinary Core query on the reader.
 
@@ -88,7 +89,7 @@ class ReadQuery:
                 # A pooler's DISCARD ALL dropped our statements and settings:
                 # the connection is fine and this only reads, so set it up
                 # again and run the statement once more.
-                connection.info.pop(_PREPARED)
+                connection.info.pop(_PREPARED, None)
                 _prepare(cursor, connection.info, name, prepare)
                 cursor.execute(execute, arguments)
             rows = cursor.fetchall()
