@@ -137,7 +137,8 @@ def _convert(field: fields.Field) -> tuple[Callable[[Any], Any] | None, tuple]:
         kind in (fields.DateTime, fields.AwareDateTime)
         and getattr(field, "format", None) in _ISO_FORMATS
     ):
-        return _iso, (datetime,)
+        # A str is the database's ISO 8601 text of it (opsx_api/prepared.py).
+        return _iso, (datetime, str)
     if kind is fields.UUID:
         return _uuid, (uuid.UUID, str)
     if kind._serialize is fields.String._serialize:

@@ -8,13 +8,15 @@ from datetime import datetime, timedelta, timezone
 
 import orjson
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from marshmallow import Schema, fields, post_dump
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import Prospect
+from models.base import UTCDateTime
 from opsx_api import db
+from opsx_api.prepared import ReadQuery, as_iso
 from opsx_api.render import compile_dump, dumps
 from opsx_api.schemas.prospects import ProspectSchema
 from opsx_api.services.prospects import listing
@@ -85,23 +87,58 @@ def test_rendered_json_equals_the_marshmallow_dump(page):
     assert rendered == {"data": schema.dump(page, many=True)}
 
 
+def in_utc(row: Row) -> Row:
+    """The row as psycopg2 parses it on the reader (its time zone is UTC)."""
+    return row._replace(
+        created_at=row.created_at.astimezone(timezone.utc),
+        updated_at=row.updated_at.astimezone(timezone.utc),
+    )
+
+
 def as_read_on_postgresql(row: Row) -> Row:
-    """The row as a page query reads it there: UUIDs as text, fields unparsed."""
+    """The row as a page query reads it there: UUIDs and timestamps as text,
+    fields unparsed (listing.AS_TEXT, FRAGMENTS, AS_ISO; as_iso's text is
+    isoformat's in UTC, test_as_iso_writes_what_isoformat_writes)."""
     return row._replace(
         id=str(row.id),
         assigned_to=None if row.assigned_to is None else str(row.assigned_to),
         created_by=None if row.created_by is None else str(row.created_by),
         fields=orjson.Fragment(json.dumps(row.fields)),
+        created_at=row.created_at.astimezone(timezone.utc).isoformat(),
+        updated_at=row.updated_at.astimezone(timezone.utc).isoformat(),
     )
 
 
 @settings(max_examples=300, deadline=None)
 @given(page=st.lists(rows, max_size=5))
 def test_rows_read_as_text_render_as_marshmallow_dumps_them_parsed(page):
-    """The page query's shape on PostgreSQL (listing.AS_TEXT, FRAGMENTS)."""
+    """The page query's shape on PostgreSQL (listing.AS_TEXT, FRAGMENTS, AS_ISO)."""
     read = [as_read_on_postgresql(row) for row in page]
     rendered = json.loads(dumps({"data": [render(row) for row in read]}))
-    assert rendered == {"data": schema.dump(page, many=True)}
+    parsed = [in_utc(row) for row in page]
+    assert rendered == {"data": schema.dump(parsed, many=True)}
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(moment=moments)
+@example(moment=datetime(2026, 12, 2, 3, 19, 30, tzinfo=timezone.utc))
+@example(moment=datetime(2026, 12, 2, 3, 19, 30, 1, tzinfo=timezone.utc))
+@example(moment=datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc))
+@example(moment=datetime(1970, 1, 2, 0, 0, 0, 100000, tzinfo=timezone.utc))
+def test_as_iso_writes_what_isoformat_writes(app, postgresql_only, moment):
+    """PostgreSQL's text of a timestamp (prepared.as_iso) is isoformat's in UTC."""
+    with app.app_context():
+        [row] = ISO_TEXT.all({"moment": moment})
+    assert row.text == moment.astimezone(timezone.utc).isoformat()
+
+
+ISO_TEXT = ReadQuery(
+    select(as_iso(bindparam("moment", type_=UTCDateTime())).label("text"))
+)
 
 
 @settings(max_examples=50, deadline=None)

@@ -37,7 +37,7 @@ from sqlalchemy import (
 
 from models import Prospect
 from opsx_api.pagination import Page, decode_cursor, page_from
-from opsx_api.prepared import ReadQuery, as_text
+from opsx_api.prepared import ReadQuery, as_iso, as_text
 from opsx_api.search import ProspectSearch, prospect_search
 
 PROBE_ROWS = 500
@@ -69,6 +69,7 @@ SEARCHED = (_C.name, _C.phone, _C.email)
 # JSON (opsx_api/prepared.py; on PostgreSQL only, SQLite reads them as usual).
 AS_TEXT = ("id", "assigned_to", "created_by", "fields")
 FRAGMENTS = ("fields",)
+AS_ISO = ("created_at", "updated_at")  # ISO 8601 text, as the answer has them
 _KEYS = ("created_at", "id")
 Filters = tuple[str, ...]
 _QUERIES: dict[tuple[str, Filters, str | None], ReadQuery] = {}
@@ -175,13 +176,16 @@ def _matches(
 
 
 def _output(c: Any = _C) -> list[ColumnElement[Any]]:
-    """LISTED's columns of `c` as a page's rows carry them (AS_TEXT)."""
-    return [
-        as_text(c[column.key]).label(column.key)
-        if column.key in AS_TEXT
-        else c[column.key]
-        for column in LISTED
-    ]
+    """LISTED's columns of `c` as a page's rows carry them (AS_TEXT, AS_ISO)."""
+    return [_read_as(column.key, c[column.key]) for column in LISTED]
+
+
+def _read_as(key: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    if key in AS_TEXT:
+        return as_text(column).label(key)
+    if key in AS_ISO:
+        return as_iso(column).label(key)
+    return column
 
 
 def _newest_first(c: Any = _C) -> tuple[ColumnElement[Any], ...]:
