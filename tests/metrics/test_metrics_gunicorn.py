@@ -9,7 +9,13 @@ from tests.live import gunicorn, migrate
 TOKEN = "metrics-token-0123456789abcdef"
 
 
-def _health_count(port: int) -> float:
+# Counted on /ready: the start-up probe (tests.live) polls /health, and with
+# one socket per worker (reuse_port) a probe queued on a booting worker can be
+# answered after the count below began.
+ROUTE = "/api/v1/ready"
+
+
+def _ready_count(port: int) -> float:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/metrics",
         headers={"Authorization": f"Bearer {TOKEN}"},
@@ -21,7 +27,7 @@ def _health_count(port: int) -> float:
         for family in text_string_to_metric_families(text)
         for s in family.samples
         if s.name == "opsx_http_request_duration_seconds_count"
-        and s.labels.get("route") == "/api/v1/health"
+        and s.labels.get("route") == ROUTE
     )
 
 
@@ -37,12 +43,12 @@ def test_every_worker_s_requests_are_in_each_scrape(tmp_path):
         PROMETHEUS_MULTIPROC_DIR=str(shared),
         OPSX_METRICS_TOKEN=TOKEN,
     ) as port:
-        before = _health_count(port)  # the start-up probes' own
+        before = _ready_count(port)
         for _ in range(30):
             with urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/api/v1/health", timeout=5
+                f"http://127.0.0.1:{port}{ROUTE}", timeout=5
             ) as response:
                 assert response.status == 200
         # Whichever worker answers the scrape, it counts the other's too.
-        assert [_health_count(port) - before for _ in range(4)] == [30.0] * 4
+        assert [_ready_count(port) - before for _ in range(4)] == [30.0] * 4
     assert any(shared.iterdir())  # the per-process files the sum is made of
