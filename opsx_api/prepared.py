@@ -160,34 +160,11 @@ def _row_maker(names: tuple[str, ...], fragments: tuple[str, ...]) -> Any:
     return namespace["row"]
 
 
-class as_text(ColumnElement[Any]):  # noqa: N801 (used like a SQL function)
-    """`column` as PostgreSQL's text of it; the column itself elsewhere."""
+class _ReadOnPostgresql(ColumnElement[Any]):
+    """A column PostgreSQL sends in another form; elsewhere the column itself.
 
-    inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: ColumnElement[Any]) -> None:
-        self.column = column
-        self.type = column.type
-
-
-@compiles(as_text, "postgresql")
-def _as_text_postgresql(element: as_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST({compiler.process(element.column, **kw)} AS TEXT)"
-
-
-@compiles(as_text)
-def _as_text(element: as_text, compiler: SQLCompiler, **kw: Any) -> str:
-    return str(compiler.process(element.column, **kw))
-
-
-class as_iso(ColumnElement[Any]):  # noqa: N801 (used like a SQL function)
-    """A timestamptz as `datetime.isoformat()` writes it in UTC; the column elsewhere.
-
-    PostgreSQL formats it (`to_char`), so psycopg2 builds no datetime and no
-    tzinfo per value: two timestamps a row were ~40% of a page's `fetchall`.
-    isoformat leaves out a zero fraction ("...:05+00:00"), hence the replace.
-    tests/prospects/test_prospects_render.py checks it against isoformat.
+    Its type stays the column's: only `ReadQuery`'s driver cursor reads these
+    on PostgreSQL (no type processing), and SQLite reads the column as usual.
     """
 
     inherit_cache = True
@@ -198,7 +175,26 @@ class as_iso(ColumnElement[Any]):  # noqa: N801 (used like a SQL function)
         self.type = column.type
 
 
+class as_text(_ReadOnPostgresql):  # noqa: N801 (used like a SQL function)
+    """`column` as PostgreSQL's text of it."""
+
+
+class as_iso(_ReadOnPostgresql):  # noqa: N801 (used like a SQL function)
+    """A timestamptz as `datetime.isoformat()` writes it in UTC.
+
+    PostgreSQL formats it (`to_char`), so psycopg2 builds no datetime and no
+    tzinfo per value: two timestamps a row were ~40% of a page's `fetchall`.
+    isoformat leaves out a zero fraction ("...:05+00:00"), hence the replace.
+    tests/prospects/test_prospects_render.py checks it against isoformat.
+    """
+
+
 _ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+
+
+@compiles(as_text, "postgresql")
+def _as_text_postgresql(element: as_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST({compiler.process(element.column, **kw)} AS TEXT)"
 
 
 @compiles(as_iso, "postgresql")
@@ -208,8 +204,9 @@ def _as_iso_postgresql(element: as_iso, compiler: SQLCompiler, **kw: Any) -> str
     return f"replace({text}, '.000000+', '+')"
 
 
+@compiles(as_text)
 @compiles(as_iso)
-def _as_iso(element: as_iso, compiler: SQLCompiler, **kw: Any) -> str:
+def _the_column(element: _ReadOnPostgresql, compiler: SQLCompiler, **kw: Any) -> str:
     return str(compiler.process(element.column, **kw))
 
 

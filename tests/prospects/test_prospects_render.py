@@ -119,6 +119,11 @@ def test_rows_read_as_text_render_as_marshmallow_dumps_them_parsed(page):
     assert rendered == {"data": schema.dump(parsed, many=True)}
 
 
+ISO_TEXT = ReadQuery(
+    select(as_iso(bindparam("moment", type_=UTCDateTime())).label("text"))
+)
+
+
 @settings(
     max_examples=200,
     deadline=None,
@@ -134,11 +139,6 @@ def test_as_iso_writes_what_isoformat_writes(app, postgresql_only, moment):
     with app.app_context():
         [row] = ISO_TEXT.all({"moment": moment})
     assert row.text == moment.astimezone(timezone.utc).isoformat()
-
-
-ISO_TEXT = ReadQuery(
-    select(as_iso(bindparam("moment", type_=UTCDateTime())).label("text"))
-)
 
 
 @settings(max_examples=50, deadline=None)
