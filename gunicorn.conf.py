@@ -11,7 +11,13 @@ import os
 bind = os.environ.get("OPSX_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = 4
+# Two threads a worker: one runs Python while the other waits on PostgreSQL,
+# and no more threads than that contend for the worker's GIL. Measured with
+# `python -m bench.worker_model` (README, Benchmarks): at 16 connections
+# 2 x 2 served the 50-row page 12-22% faster than 2 x 4 in each of 3 rounds,
+# the session read 5-46% faster. A deployment whose requests wait longer on
+# I/O can raise it: GUNICORN_CMD_ARGS="--threads 4".
+threads = 2
 # Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel
 # spreads new connections over them. On one shared socket, whichever worker
 # wakes first accepts: a burst of keep-alive connections (a load balancer's, a

@@ -18,10 +18,10 @@ from bench.versus_parse import opsx_login, seed_opsx
 
 # (name, worker class, workers, threads); the first is gunicorn.conf.py's.
 MODELS = (
+    ("gthread 2x2", "gthread", 2, 2),
     ("gthread 2x4", "gthread", 2, 4),
-    ("gthread 2x16", "gthread", 2, 16),
-    ("gthread 2x1", "gthread", 2, 1),
-    ("sync 2", "sync", 2, 1),
+    ("gthread 3x2", "gthread", 3, 2),
+    ("gthread 2x8", "gthread", 2, 8),
 )
 CONNECTIONS = (2, 16)
 

@@ -52,8 +52,10 @@ def migrate(database_url: str) -> None:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
-    """The app under gunicorn (gthread workers) on a free loopback port."""
+def gunicorn(
+    database_url: str, *, workers: int | None = None, threads: int | None = None, **env
+):
+    """The app under gunicorn on a free loopback port (gunicorn.conf.py's model)."""
     with gunicorn_process(database_url, workers=workers, threads=threads, **env) as (
         port,
         _process,
@@ -65,31 +67,25 @@ def gunicorn(database_url: str, *, workers: int = 2, threads: int = 4, **env):
 def gunicorn_process(
     database_url: str,
     *,
-    workers: int = 2,
-    threads: int = 4,
-    worker_class: str = "gthread",
+    workers: int | None = None,
+    threads: int | None = None,
+    worker_class: str | None = None,
     **env,
 ):
-    """`gunicorn`, answering (port, process); the process leads its own group."""
+    """`gunicorn`, answering (port, process); the process leads its own group.
+
+    The worker model is gunicorn.conf.py's unless given, as in production.
+    """
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        "gunicorn.conf.py",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        worker_class,
-        "--threads",
-        str(threads),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--log-level",
-        "warning",
-        "wsgi:app",
-    ]
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    for option, value in (
+        ("--workers", workers),
+        ("--threads", threads),
+        ("--worker-class", worker_class),
+    ):
+        if value is not None:
+            command += [option, str(value)]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"]
     process = subprocess.Popen(
         command,
         cwd=ROOT,
