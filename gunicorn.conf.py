@@ -15,8 +15,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # and no more threads than that contend for the worker's GIL. Measured with
 # `python -m bench.worker_model` (README, Benchmarks): at 16 connections
 # 2 x 2 served the 50-row page 12-22% faster than 2 x 4 in each of 3 rounds,
-# the session read 5-46% faster. A deployment whose requests wait longer on
-# I/O can raise it: GUNICORN_CMD_ARGS="--threads 4".
+# the session read 5-46% faster (README, Benchmarks, also for an open
+# question about long runs). A deployment whose requests wait longer on I/O
+# can raise it: GUNICORN_CMD_ARGS="--threads 4".
 threads = 2
 # Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel
 # spreads new connections over them. On one shared socket, whichever worker

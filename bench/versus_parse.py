@@ -4,11 +4,14 @@ Both get the same prospects (bench.prospects._row / bench.parse_server._object:
 the same names, phones and emails) at the same size in one tenant, and search
 the same fields (name, phone, email) with the same meaning: a case-insensitive
 substring from three characters, a word start below (Parse: a regex). OpsX
-runs from its own gunicorn.conf.py (2 gthread workers x 4 threads).
+runs from its own gunicorn.conf.py (2 gthread workers x 2 threads).
 
 Cases, each measured with wrk (bench/wrk.py) on each server in turn, in
 rounds, the other server stopped (SIGSTOP) so it uses no CPU meanwhile; the
-order of the two alternates from round to round. Every line printed is the
+order of the two alternates from round to round. An unrecorded first round
+(`--warm-up` seconds per case and side) comes before them: Parse speeds up by
+a third over its first minutes under load (Node's JIT), which made round 1
+flatter OpsX. Every line printed is the
 ratio OpsX / Parse of requests per second in that round; the last line is one
 JSON object with the median ratio of each case and the worst term's
 single-connection search p95 at `--count` and `--large` prospects (OpsX).
@@ -256,6 +259,26 @@ def _took(what: str, started: float) -> None:
     print(f"{what}, {time.perf_counter() - started:.0f} s", flush=True)
 
 
+def run_case(
+    sides: dict, order: list[str], case: str, opsx: dict, args, seconds: float
+) -> dict[str, wrk.Result]:
+    """One case on each server in `order`, the other one stopped meanwhile."""
+    opsx_args, parse_args = requests_of(case, opsx, args.count)
+    results = {}
+    for name in order:
+        other = sides["parse" if name == "opsx" else "opsx"]
+        other.pause()
+        try:
+            results[name] = sides[name].measure(
+                opsx_args if name == "opsx" else parse_args,
+                seconds,
+                args.connections,
+            )
+        finally:
+            other.resume()
+    return results
+
+
 def compare(args) -> dict:
     ratios: dict[str, list[float]] = {case: [] for case in CASES}
     with (
@@ -280,25 +303,19 @@ def compare(args) -> dict:
                 "opsx": Side("OpsX", port, process),
                 "parse": Side("Parse", parse.port, parse_process, parse.headers()),
             }
+            opsx["token"] = opsx_login(port, "admin@versus.test")
+            for case in CASES:  # unrecorded: Parse's JIT, both servers' caches
+                run_case(sides, ["opsx", "parse"], case, opsx, args, args.warm_up)
+                if case == "login":
+                    delete_parse_sessions(parse_url, parse.session_token)
+            print(f"warm-up round done ({args.warm_up:g} s per case)", flush=True)
             for round_number in range(args.rounds):
                 opsx["token"] = opsx_login(port, "admin@versus.test")
                 order = (
                     ["opsx", "parse"] if round_number % 2 == 0 else ["parse", "opsx"]
                 )
                 for case in CASES:
-                    opsx_args, parse_args = requests_of(case, opsx, args.count)
-                    results = {}
-                    for name in order:
-                        other = sides["parse" if name == "opsx" else "opsx"]
-                        other.pause()
-                        try:
-                            results[name] = sides[name].measure(
-                                opsx_args if name == "opsx" else parse_args,
-                                args.seconds,
-                                args.connections,
-                            )
-                        finally:
-                            other.resume()
+                    results = run_case(sides, order, case, opsx, args, args.seconds)
                     if case == "login":
                         delete_parse_sessions(parse_url, parse.session_token)
                     ratio = results["opsx"].rps / results["parse"].rps
@@ -353,6 +370,12 @@ def main(argv: list[str] | None = None) -> int:
         "--seconds", type=float, default=10, help="per case and side (max 20)"
     )
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=5,
+        help="seconds per case and side of an unrecorded first round",
+    )
     args = parser.parse_args(argv)
     if not wrk.available():
         print("bench-parse needs wrk: apt-get install -y wrk", file=sys.stderr)
