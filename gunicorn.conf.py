@@ -8,6 +8,8 @@ nothing else is shared between them (see the control socket below).
 import gc
 import os
 
+from opsx_api import one_write
+
 bind = os.environ.get("OPSX_BIND", "127.0.0.1:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -31,6 +33,8 @@ reuse_port = os.environ.get("OPSX_REUSE_PORT", "true").lower() != "false"
 # Slow clients and FCM never hold a worker: FCM is only called by `flask worker`.
 timeout = 30
 graceful_timeout = 30
+# Headers and body leave in one write, not two (opsx_api/one_write.py).
+one_write.install()
 
 # gunicorn >= 25.1 opens a control socket (for `gunicornc`) at one fixed path per
 # user, $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: a second
