@@ -97,9 +97,28 @@ def uuid_claim(claims: dict[str, Any], name: str) -> uuid.UUID:
         raise Unauthorized("Invalid access token.") from None
 
 
+# What the check compares and what the caller may read of its own session
+# (`Identity.session`: SessionSchema, a password change, a support session's
+# start); not the refresh hashes and login facts, which no request needs.
+# Fewer columns: less for PostgreSQL to format and psycopg2 to parse.
+_SESSION = DeviceSession.__table__.c
+_CHECKED_SESSION = (
+    _SESSION.id,
+    _SESSION.user_id,
+    _SESSION.client_id,
+    _SESSION.device_id,
+    _SESSION.platform,
+    _SESSION.device_name,
+    _SESSION.push_token,
+    _SESSION.created_at,
+    _SESSION.last_seen_at,
+    _SESSION.expires_at,
+    _SESSION.revoked_at,
+    _SESSION.credential_version,
+)
 _SESSION_WITH_USER = ReadQuery(
     select(
-        *DeviceSession.__table__.columns,
+        *_CHECKED_SESSION,
         User.status.label("user_status"),
         User.role.label("user_role"),
         User.credential_version.label("user_credential_version"),
