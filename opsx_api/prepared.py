@@ -178,6 +178,8 @@ class _ReadOnPostgresql(ColumnElement[Any]):
 class as_text(_ReadOnPostgresql):  # noqa: N801 (used like a SQL function)
     """`column` as PostgreSQL's text of it."""
 
+    inherit_cache = True  # each subclass says so, or SQLAlchemy compiles it every time
+
 
 class as_iso(_ReadOnPostgresql):  # noqa: N801 (used like a SQL function)
     """A timestamptz as `datetime.isoformat()` writes it in UTC.
@@ -187,6 +189,8 @@ class as_iso(_ReadOnPostgresql):  # noqa: N801 (used like a SQL function)
     isoformat leaves out a zero fraction ("...:05+00:00"), hence the replace.
     tests/prospects/test_prospects_render.py checks it against isoformat.
     """
+
+    inherit_cache = True
 
 
 _ISO_UTC = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from models import Prospect
 from models.base import UTCDateTime
 from opsx_api import db
-from opsx_api.prepared import ReadQuery, as_iso
+from opsx_api.prepared import ReadQuery, as_iso, as_text
 from opsx_api.render import compile_dump, dumps
 from opsx_api.schemas.prospects import ProspectSchema
 from opsx_api.services.prospects import listing
@@ -239,3 +239,12 @@ def test_an_object_missing_an_attribute_with_unparsed_fields_dumps_them_as_they_
     assert rendered["fields"] == {"score": 7}
     assert rendered["etag"] == f'"{uuid.UUID(int=9).hex}.3"'
     assert "email" not in rendered
+
+
+@pytest.mark.parametrize("read_as", [as_text, as_iso])
+def test_a_column_read_in_another_form_keeps_the_statement_cacheable(read_as):
+    # Without a cache key SQLAlchemy compiles the statement on every run (the
+    # SQLite path runs these as ordinary Core queries).
+    statement = select(read_as(Prospect.__table__.c.created_at))
+
+    assert statement._generate_cache_key() is not None
