@@ -25,10 +25,20 @@ from gunicorn.http import wsgi
 COALESCE_MAX_BYTES = 256 * 1024
 
 
+class _Held:
+    """A socket stand-in that keeps what gunicorn sends it."""
+
+    def __init__(self) -> None:
+        self.data = b""
+
+    def sendall(self, data: bytes) -> None:
+        self.data += data
+
+
 class OneWriteResponse(wsgi.Response):
     """gunicorn's Response; the headers ride with the first body chunk."""
 
-    headers_sent: bool  # gunicorn's, set in its __init__
+    sock: Any  # gunicorn's, set in its __init__
     _head: bytes | None = None
     _writing = False
 
@@ -36,10 +46,14 @@ class OneWriteResponse(wsgi.Response):
         if self.headers_sent or not self._writing or self.chunked:
             super().send_headers()
             return
-        lines = self.default_headers()
-        lines.extend(f"{name}: {value}\r\n" for name, value in self.headers)
-        self._head = f"{''.join(lines)}\r\n".encode("latin-1")
-        self.headers_sent = True
+        # gunicorn writes them (its formatting and checks), into a holder.
+        sock, held = self.sock, _Held()
+        self.sock = held
+        try:
+            super().send_headers()
+        finally:
+            self.sock = sock
+        self._head = held.data
 
     def write(self, arg: Any) -> None:
         self._writing = True
